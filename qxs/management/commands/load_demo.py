@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from partnerships import demo as partnerships_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo content from the seed page (idempotent: a second run changes no row)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            meeting = partnerships_demo.load()
+        self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {meeting.title}"))

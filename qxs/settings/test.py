@@ -1,0 +1,23 @@
+"""Test settings: fast hashing, local-memory cache, plain static storage (as in bakerydemo)."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "qxs-test",
+    }
+}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="qxs-test-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="qxs-test-static-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

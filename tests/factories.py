@@ -1,0 +1,130 @@
+"""factory_boy factories for every model the tests build."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Column
+from partnerships.models import (
+    Agency,
+    AgreementClause,
+    CooperationActivity,
+    CooperationAgreement,
+    Division,
+    HelpingPair,
+    Meeting,
+    MeetingParticipant,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests")
+
+
+class DivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Division
+
+    code = factory.Sequence(lambda n: f"{110000 + n * 100:06d}")
+    name = factory.Sequence(lambda n: f"测试市{n}")
+    level = Division.Level.PREFECTURE
+    latitude = Decimal("40.00000")
+    longitude = Decimal("120.00000")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"测试市{n}质量技术监督局")
+    short_name = factory.Sequence(lambda n: f"测试市{n}技监局")
+    kind = Agency.Kind.BUREAU
+    division = factory.SubFactory(DivisionFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    title = factory.Sequence(lambda n: f"质量兴市工作会议{n}")
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    start_date = datetime.date(2004, 9, 20)
+    end_date = datetime.date(2004, 9, 21)
+    venue = factory.SubFactory(DivisionFactory)
+
+
+class MeetingParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingParticipant
+
+    meeting = factory.SubFactory(MeetingFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = MeetingParticipant.Role.ATTENDEE
+
+
+class HelpingPairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HelpingPair
+
+    helper = factory.SubFactory(AgencyFactory)
+    helped = factory.SubFactory(AgencyFactory)
+    meeting = factory.SubFactory(MeetingFactory)
+
+
+class CooperationAgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CooperationAgreement
+
+    pair = factory.SubFactory(HelpingPairFactory)
+    title = "质量兴市合作交流协议"
+
+
+class AgreementClauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementClause
+
+    agreement = factory.SubFactory(CooperationAgreementFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = "在质量兴市方面进行广泛合作"
+
+
+class CooperationActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CooperationActivity
+
+    pair = factory.SubFactory(HelpingPairFactory)
+    kind = CooperationActivity.Kind.VISIT
+    title = factory.Sequence(lambda n: f"考察访问{n}")
+    date = datetime.date(2004, 9, 22)
+
+
+class ColumnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Column
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"栏目{n}")
+    slug = factory.Sequence(lambda n: f"column-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article by default; pass ``status`` and ``published_at`` for others."""
+
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"质量兴市新闻{n}")
+    summary = "摘要"
+    body = "<p>正文</p>"
+    column = factory.SubFactory(ColumnFactory)
+    source = "国家质检总局"
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))

@@ -1,0 +1,92 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_settings(module, env, code="from django.conf import settings; print(settings.DEBUG)"):
+    """Import a settings module in a fresh interpreter with exactly the given environment."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE=module)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_prod_refuses_to_start_without_a_secret_key():
+    result = run_settings("qxs.settings.prod", {"DJANGO_ALLOWED_HOSTS": "example.org"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_prod_refuses_to_start_without_allowed_hosts():
+    result = run_settings("qxs.settings.prod", {"DJANGO_SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_prod_starts_with_both_and_is_not_debug():
+    result = run_settings(
+        "qxs.settings.prod", {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "example.org"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "django.core.cache.backends.locmem.LocMemCache"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/3"}, "django.core.cache.backends.redis.RedisCache"),
+    ],
+)
+def test_cache_backend_follows_redis_url(env, expected):
+    result = run_settings(
+        "qxs.settings.dev",
+        env,
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_database_url_selects_postgresql_with_persistent_connections():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = run_settings("qxs.settings.dev", {"DATABASE_URL": "postgres://u@db:5432/qxs"}, code)
+    assert result.stdout.split() == ["django.db.backends.postgresql", "qxs", "600", "True"], (
+        result.stderr
+    )
+
+
+def test_sqlite_by_default_in_var():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
+    result = run_settings("qxs.settings.dev", {}, code)
+    assert result.stdout.strip() == str(ROOT / "var" / "db.sqlite3"), result.stderr
+
+
+def test_language_and_time_zone(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert "en" in dict(settings.LANGUAGES)
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+
+
+def test_prod_uses_compressed_hashed_static_files():
+    code = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
+    result = run_settings(
+        "qxs.settings.prod", {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "a.org"}, code
+    )
+    assert result.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
