@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("search/", include("search.urls")),
     path("", include("articles.urls")),
     path("", include("partnerships.urls")),
 ]

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "qxs",
     "partnerships",
     "articles",
+    "search",
+    "imports",
 ]
 
 MIDDLEWARE = [
