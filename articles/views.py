@@ -1,5 +1,5 @@
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from .models import Article, Column
@@ -37,3 +37,16 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
         if self.request.path != article.get_absolute_url():
             raise Http404
         return article
+
+
+def render_article_page(request, article, *, preview=False):
+    """Render an article exactly as its public page shows it.
+
+    The public detail view and the admin preview both call this, so a preview is the real page.
+    """
+    response = render(
+        request, "articles/article_detail.html", {"article": article, "preview": preview}
+    )
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
