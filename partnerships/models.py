@@ -1,8 +1,10 @@
 """The bureau's record of who pairs with whom, what they agreed, and whether they kept it."""
 
+from dataclasses import dataclass
+
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Greatest, Least
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear, Greatest, Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -27,15 +29,24 @@ class Division(models.Model):
     name = models.CharField(
         _("名称"),
         max_length=50,
-        help_text=_("按报道原文书写的名称，例如“凤城县”。"),
+        help_text=_(
+            "正式名称；报道原文用的是旧称时按原文书写，例如“凤城县”（简称如“延边自治州”不算旧称）。"
+        ),
     )
     current_name = models.CharField(
         _("现名"),
         max_length=50,
         blank=True,
-        help_text=_("如今的名称与原文不同时填写，例如凤城县今为凤城市。"),
+        help_text=_("如今的名称与上面的名称不同时填写，例如凤城县今为凤城市。"),
     )
-    level = models.CharField(_("级别"), max_length=12, choices=Level.choices)
+    note = models.TextField(
+        _("沿革说明"),
+        blank=True,
+        help_text=_("区划变更等需要向读者说明的情况，例如撤县设市、合并、析出。"),
+    )
+    level = models.CharField(
+        _("级别"), max_length=12, choices=Level.choices, help_text=_("省级、地级或县级。")
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级区划"),
@@ -87,6 +98,16 @@ class Division(models.Model):
         return reverse("partnerships:region-detail", kwargs={"code": self.code})
 
     @property
+    def display_name(self):
+        """The name with today's name in brackets when it changed: 凤城县（今凤城市）."""
+        if self.current_name and self.current_name != self.name:
+            return _("%(name)s（今%(current)s）") % {
+                "name": self.name,
+                "current": self.current_name,
+            }
+        return self.name
+
+    @property
     def province_code(self):
         return f"{self.code[:2]}0000"
 
@@ -99,7 +120,9 @@ class Division(models.Model):
 class Honour(models.Model):
     """A title an agency was awarded, such as 全国质量兴市先进市县."""
 
-    name = models.CharField(_("称号"), max_length=100, unique=True)
+    name = models.CharField(
+        _("称号"), max_length=100, unique=True, help_text=_("例如“全国质量兴市先进市县”。")
+    )
 
     class Meta:
         verbose_name = _("荣誉称号")
@@ -136,7 +159,18 @@ class Agency(models.Model):
         blank=True,
         help_text=_("用于在稿件中识别该机构的其他写法，每行一个。"),
     )
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    written_as = models.CharField(
+        _("原文写法"),
+        max_length=100,
+        blank=True,
+        help_text=_("首次出现时报道原文的写法，例如“江苏省常熟市技监局”，照录不改。"),
+    )
+    kind = models.CharField(
+        _("类型"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_("政府、技监局、国家机关或其司局。"),
+    )
     division = models.ForeignKey(
         Division,
         verbose_name=_("所在区划"),
@@ -144,6 +178,7 @@ class Agency(models.Model):
         null=True,
         blank=True,
         related_name="agencies",
+        help_text=_("机构所在的行政区划；国家机关不填。"),
     )
     parent = models.ForeignKey(
         "self",
@@ -152,11 +187,16 @@ class Agency(models.Model):
         null=True,
         blank=True,
         related_name="children",
+        help_text=_("例如质检总局质量司的上级机构是国家质检总局。"),
     )
     honours = models.ManyToManyField(
-        Honour, verbose_name=_("荣誉称号"), blank=True, related_name="agencies"
+        Honour,
+        verbose_name=_("荣誉称号"),
+        blank=True,
+        related_name="agencies",
+        help_text=_("机构（或其所在市县）获得的称号。"),
     )
-    description = models.TextField(_("简介"), blank=True)
+    description = models.TextField(_("简介"), blank=True, help_text=_("显示在机构页面上。"))
 
     class Meta:
         verbose_name = _("机构")
@@ -174,14 +214,139 @@ class Agency(models.Model):
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    @property
+    def names(self):
+        """Every way the agency is written: full name, short name, original wording, aliases."""
+        names = [self.name, self.short_name, self.written_as, *self.alias_list]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class ActivityKind(models.TextChoices):
+    """What a pair can do under its agreement (also the kind a clause's yearly target counts)."""
+
+    VISIT = "visit", _("考察访问")
+    BULLETIN = "bulletin", _("信息通报")
+    PROJECT = "project", _("合作项目")
+    ANTI_COUNTERFEIT = "anti_counterfeit", _("联合打假")
+    EXCHANGE = "exchange", _("交流学习")
+
+
+@dataclass(frozen=True)
+class YearTarget:
+    """One pair's record against one yearly target in one year ("2005: 1 项, 目标 1–2, 达标")."""
+
+    year: int
+    clause: "AgreementClause"
+    count: int
+
+    @property
+    def kind_label(self):
+        return ActivityKind(self.clause.target_kind).label
+
+    @property
+    def status(self):
+        """ "below", "met" or "above" (more than the target's maximum, which still meets it)."""
+        if self.clause.target_min is not None and self.count < self.clause.target_min:
+            return "below"
+        if self.clause.target_max is not None and self.count > self.clause.target_max:
+            return "above"
+        return "met"
+
+    @property
+    def met(self):
+        return self.status != "below"
+
+    @property
+    def target_label(self):
+        low, high = self.clause.target_min, self.clause.target_max
+        if low is not None and high is not None:
+            return f"{low}–{high}" if low != high else str(low)
+        return f"≥{low}" if low is not None else f"≤{high}"
+
+
+def attach_target_years(pairs, until=None):
+    """Set ``pair.target_years`` (a list of YearTarget) on each of ``pairs``, in two queries.
+
+    The years run from the year the pair was formed to the last year with any recorded activity
+    of that pair (or ``until``). Only completed activities of the clause's kind count.
+    """
+    pairs = list(pairs)
+    if not pairs:
+        return pairs
+    ids = [pair.pk for pair in pairs]
+    clauses = {}
+    target_clauses = (
+        AgreementClause.objects.filter(agreement__pair__in=ids)
+        .filter(Q(target_min__isnull=False) | Q(target_max__isnull=False))
+        .select_related("agreement")
+        .order_by("agreement__pair", "agreement", "order", "pk")
+    )
+    for clause in target_clauses:
+        clauses.setdefault(clause.agreement.pair_id, []).append(clause)
+    counts, last_year = {}, {}
+    rows = (
+        CooperationActivity.objects.filter(pair__in=ids)
+        .annotate(year=ExtractYear("date"))
+        .values("pair_id", "kind", "status", "year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        pair_id, year = row["pair_id"], row["year"]
+        last_year[pair_id] = max(last_year.get(pair_id, year), year)
+        if row["status"] == CooperationActivity.Status.DONE:
+            key = (pair_id, row["kind"], year)
+            counts[key] = counts.get(key, 0) + row["n"]
+    for pair in pairs:
+        pair.target_years = []
+        first = pair.formed_year
+        if first is None or pair.pk not in clauses:
+            continue
+        last = until if until is not None else max(last_year.get(pair.pk, first), first)
+        for year in range(first, last + 1):
+            for clause in clauses[pair.pk]:
+                count = counts.get((pair.pk, clause.target_kind, year), 0)
+                pair.target_years.append(YearTarget(year, clause, count))
+    return pairs
+
+
+class HelpingPairQuerySet(models.QuerySet):
+    def with_agencies(self):
+        """Both agencies with their divisions up to the province, and the meeting, in one query."""
+        return self.select_related(
+            "meeting",
+            "helper__division__parent__parent",
+            "helped__division__parent__parent",
+        )
+
+    def involving(self, agency_ids):
+        """Pairs in which any of the agencies is helper or helped."""
+        return self.filter(Q(helper__in=agency_ids) | Q(helped__in=agency_ids))
+
+    def with_target_years(self, until=None):
+        """Evaluate the pairs and attach ``target_years`` to each (see attach_target_years)."""
+        return attach_target_years(self.select_related("meeting"), until)
+
+
+class CooperationActivityQuerySet(models.QuerySet):
+    def done(self):
+        return self.filter(status=CooperationActivity.Status.DONE)
+
 
 class Meeting(models.Model):
     """A meeting such as the 2004 Qiqihar symposium, with its participants."""
 
-    title = models.CharField(_("会议名称"), max_length=200)
-    slug = models.SlugField(_("网址标识"), max_length=100, unique=True)
-    start_date = models.DateField(_("开始日期"))
-    end_date = models.DateField(_("结束日期"))
+    title = models.CharField(_("会议名称"), max_length=200, help_text=_("按报道原文书写。"))
+    slug = models.SlugField(
+        _("网址标识"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "用于网址，只用小写字母、数字和连字符，例如 2004-northeast-quality-symposium。"
+        ),
+    )
+    start_date = models.DateField(_("开始日期"), help_text=_("会议第一天。"))
+    end_date = models.DateField(_("结束日期"), help_text=_("会议最后一天，不早于开始日期。"))
     venue = models.ForeignKey(
         Division,
         verbose_name=_("会议地点"),
@@ -189,6 +354,7 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="meetings_held",
+        help_text=_("举办会议的市县。"),
     )
     organiser = models.ForeignKey(
         Agency,
@@ -197,6 +363,7 @@ class Meeting(models.Model):
         null=True,
         blank=True,
         related_name="meetings_organised",
+        help_text=_("组织召开会议的机构。"),
     )
     regions = models.ManyToManyField(
         Division,
@@ -205,7 +372,7 @@ class Meeting(models.Model):
         related_name="meetings_attended",
         help_text=_("派员出席会议的省份。"),
     )
-    summary = models.TextField(_("会议概要"), blank=True)
+    summary = models.TextField(_("会议概要"), blank=True, help_text=_("会议的主题和成果。"))
 
     class Meta:
         verbose_name = _("会议")
@@ -242,12 +409,27 @@ class MeetingParticipant(models.Model):
         verbose_name=_("机构"),
         on_delete=models.PROTECT,
         related_name="meeting_participations",
+        help_text=_("参会的机构。"),
     )
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    person = models.CharField(_("人员"), max_length=50, blank=True)
-    person_title = models.CharField(_("职务"), max_length=100, blank=True)
+    written_as = models.CharField(
+        _("原文写法"),
+        max_length=100,
+        blank=True,
+        help_text=_("报道在此处对该机构的写法，例如“黑龙江省齐齐哈尔市富裕县政府”。"),
+    )
+    role = models.CharField(
+        _("角色"), max_length=20, choices=Role.choices, help_text=_("该机构在会上的角色。")
+    )
+    person = models.CharField(
+        _("人员"), max_length=50, blank=True, help_text=_("代表机构发言的人，例如“于献忠”。")
+    )
+    person_title = models.CharField(
+        _("职务"), max_length=100, blank=True, help_text=_("例如“质检总局质量司司长”。")
+    )
     remarks = models.TextField(_("发言/介绍"), blank=True, help_text=_("发言或介绍的内容摘要。"))
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("在报道中的先后次序。")
+    )
 
     class Meta:
         verbose_name = _("参会机构")
@@ -262,15 +444,39 @@ class MeetingParticipant(models.Model):
     def __str__(self):
         return f"{self.agency} ({self.get_role_display()})"
 
+    @property
+    def display_name(self):
+        return self.written_as or self.agency.name
+
 
 class HelpingPair(models.Model):
     """A 帮扶对子: a helper agency (usually coastal) and the agency it helps."""
 
     helper = models.ForeignKey(
-        Agency, verbose_name=_("帮扶方"), on_delete=models.PROTECT, related_name="pairs_as_helper"
+        Agency,
+        verbose_name=_("帮扶方"),
+        on_delete=models.PROTECT,
+        related_name="pairs_as_helper",
+        help_text=_("提供帮扶的一方，通常是沿海发达地区的机构。"),
     )
     helped = models.ForeignKey(
-        Agency, verbose_name=_("受帮扶方"), on_delete=models.PROTECT, related_name="pairs_as_helped"
+        Agency,
+        verbose_name=_("受帮扶方"),
+        on_delete=models.PROTECT,
+        related_name="pairs_as_helped",
+        help_text=_("接受帮扶的一方，不能与帮扶方相同。"),
+    )
+    helper_written_as = models.CharField(
+        _("帮扶方原文写法"),
+        max_length=100,
+        blank=True,
+        help_text=_("报道列出该对子时对帮扶方的写法，例如“浙江省温岭市政府”。"),
+    )
+    helped_written_as = models.CharField(
+        _("受帮扶方原文写法"),
+        max_length=100,
+        blank=True,
+        help_text=_("报道列出该对子时对受帮扶方的写法，例如“齐齐哈尔市富裕县政府”。"),
     )
     meeting = models.ForeignKey(
         Meeting,
@@ -279,11 +485,19 @@ class HelpingPair(models.Model):
         null=True,
         blank=True,
         related_name="pairs",
+        help_text=_("促成该对子的会议。"),
     )
-    formed_on = models.DateField(_("结对日期"), null=True, blank=True)
+    formed_on = models.DateField(
+        _("结对日期"),
+        null=True,
+        blank=True,
+        help_text=_("报道未写明具体日期时留空，页面显示会议日期。"),
+    )
     order = models.PositiveSmallIntegerField(
         _("排序"), default=0, help_text=_("在报道中的先后次序。")
     )
+
+    objects = HelpingPairQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("帮扶对子")
@@ -303,15 +517,40 @@ class HelpingPair(models.Model):
     def get_absolute_url(self):
         return reverse("partnerships:pair-detail", kwargs={"pk": self.pk})
 
+    @property
+    def helper_name(self):
+        """The helper as the news report wrote it, else its full name."""
+        return self.helper_written_as or self.helper.name
+
+    @property
+    def helped_name(self):
+        return self.helped_written_as or self.helped.name
+
+    @property
+    def formed_year(self):
+        when = self.formed_on or (self.meeting.start_date if self.meeting_id else None)
+        return when.year if when else None
+
 
 class CooperationAgreement(models.Model):
     """An agreement a pair signed, such as the 质量兴市合作交流协议."""
 
     pair = models.ForeignKey(
-        HelpingPair, verbose_name=_("帮扶对子"), on_delete=models.CASCADE, related_name="agreements"
+        HelpingPair,
+        verbose_name=_("帮扶对子"),
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        help_text=_("签署协议的帮扶对子。"),
     )
-    title = models.CharField(_("协议名称"), max_length=200)
-    signed_on = models.DateField(_("签署日期"), null=True, blank=True)
+    title = models.CharField(
+        _("协议名称"), max_length=200, help_text=_("例如“质量兴市合作交流协议”。")
+    )
+    signed_on = models.DateField(
+        _("签署日期"),
+        null=True,
+        blank=True,
+        help_text=_("报道未写明具体日期时留空（例如“会议期间”签署）。"),
+    )
 
     class Meta:
         verbose_name = _("合作协议")
@@ -333,14 +572,18 @@ class AgreementClause(models.Model):
         verbose_name=_("协议"),
         on_delete=models.CASCADE,
         related_name="clauses",
+        help_text=_("条款所属的协议。"),
     )
-    order = models.PositiveSmallIntegerField(_("序号"), default=0)
-    text = models.TextField(_("条款内容"))
+    order = models.PositiveSmallIntegerField(
+        _("序号"), default=0, help_text=_("条款在协议中的次序，同一协议内不重复。")
+    )
+    text = models.TextField(_("条款内容"), help_text=_("按报道原文书写。"))
     target_kind = models.CharField(
         _("考核的活动类型"),
         max_length=20,
         blank=True,
-        help_text=_("有年度目标时，计入目标的合作活动类型。"),
+        choices=ActivityKind.choices,
+        help_text=_("有年度目标时，计入目标的合作活动类型（只计已完成的活动）。"),
     )
     target_min = models.PositiveSmallIntegerField(
         _("每年至少"), null=True, blank=True, help_text=_("年度目标下限（项）。")
@@ -360,22 +603,25 @@ class AgreementClause(models.Model):
                 | Q(target_min__lte=F("target_max")),
                 name="clause_target_min_not_above_max",
             ),
+            models.CheckConstraint(
+                condition=Q(target_min__isnull=True, target_max__isnull=True) | ~Q(target_kind=""),
+                name="clause_target_has_kind",
+            ),
             models.UniqueConstraint(fields=["agreement", "order"], name="clause_unique_order"),
         ]
 
     def __str__(self):
         return self.text[:40]
 
+    @property
+    def has_target(self):
+        return self.target_min is not None or self.target_max is not None
+
 
 class CooperationActivity(models.Model):
     """Something a pair did under its agreement: a visit, a bulletin, a joint project..."""
 
-    class Kind(models.TextChoices):
-        VISIT = "visit", _("考察访问")
-        BULLETIN = "bulletin", _("信息通报")
-        PROJECT = "project", _("合作项目")
-        ANTI_COUNTERFEIT = "anti_counterfeit", _("联合打假")
-        EXCHANGE = "exchange", _("交流学习")
+    Kind = ActivityKind
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("计划中")
@@ -383,13 +629,35 @@ class CooperationActivity(models.Model):
         CANCELLED = "cancelled", _("已取消")
 
     pair = models.ForeignKey(
-        HelpingPair, verbose_name=_("帮扶对子"), on_delete=models.CASCADE, related_name="activities"
+        HelpingPair,
+        verbose_name=_("帮扶对子"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+        help_text=_("开展活动的帮扶对子。"),
     )
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("标题"), max_length=200)
-    description = models.TextField(_("说明"), blank=True)
-    date = models.DateField(_("日期"))
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DONE)
+    kind = models.CharField(
+        _("类型"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_("合作项目计入协议“每年一两个合作项目”的目标。"),
+    )
+    title = models.CharField(_("标题"), max_length=200, help_text=_("一句话说明做了什么。"))
+    description = models.TextField(_("说明"), blank=True, help_text=_("经过、成果、出处。"))
+    date = models.DateField(
+        _("日期"), help_text=_("活动日期；只知道大致日期时勾选下面的“日期为推定”。")
+    )
+    date_is_approximate = models.BooleanField(
+        _("日期为推定"),
+        default=False,
+        help_text=_("报道未写明具体日期，此日期是根据上下文推定的。"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DONE,
+        help_text=_("只有已完成的活动计入年度目标。"),
+    )
     article = models.ForeignKey(
         "articles.Article",
         verbose_name=_("相关稿件"),
@@ -397,7 +665,10 @@ class CooperationActivity(models.Model):
         null=True,
         blank=True,
         related_name="activities",
+        help_text=_("报道该活动的稿件（只在稿件发布后显示链接）。"),
     )
+
+    objects = CooperationActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("合作活动")
