@@ -2,8 +2,8 @@
 
 Every fact below is stated in ``shared/seeds/000_d05c501f73f7c3bb.txt``; names the report wrote
 are kept exactly as written (``written_as``) beside the official full names. Division codes are
-GB/T 2260; coordinates are the government seats, to five decimals. ``load()`` goes through ``qxs.demo.upsert``,
-so a second run changes no row.
+GB/T 2260; coordinates are the government seats, to five decimals. ``load()`` goes through
+``qxs.demo.upsert``, so a second run changes no row.
 """
 
 import datetime
