@@ -1,6 +1,16 @@
 """Cross-app middleware."""
 
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
 from .health import health_response
+
+logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
@@ -20,3 +30,59 @@ class HealthCheckMiddleware:
         if request.path_info.rstrip("/") == self.path and request.method in ("GET", "HEAD"):
             return health_response()
         return self.get_response(request)
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable_response():
+    """503 with the static Chinese page: rendered without a request, so no context processor runs
+    and nothing touches the database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(DatabaseUnavailableMiddleware.retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a page in Chinese, not a 500, while the database cannot be reached.
+
+    Views and template rendering reach ``process_exception``. An error raised inside another
+    middleware never gets there (Django turns it into a 500 first), so the
+    ``got_request_exception`` receiver below marks the request and the 500 is replaced here.
+    Nothing is kept between requests: with ``CONN_HEALTH_CHECKS`` the next request opens a new
+    connection, so the site recovers on its own when the database is back.
+    """
+
+    retry_after = 30
+    marker = "_qxs_database_unavailable"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            response = self.get_response(request)
+        except DATABASE_ERRORS as exc:
+            return self._unavailable(request, exc)
+        if response.status_code == 500 and getattr(request, self.marker, False):
+            return database_unavailable_response()
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return self._unavailable(request, exception)
+        return None
+
+    def _unavailable(self, request, exc):
+        logger.error("database unavailable for %s: %s", request.path, exc)
+        return database_unavailable_response()
+
+
+def _mark_database_error(sender, request=None, **kwargs):
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, DATABASE_ERRORS):
+        setattr(request, DatabaseUnavailableMiddleware.marker, True)
+
+
+got_request_exception.connect(_mark_database_error, dispatch_uid="qxs-database-unavailable")

@@ -9,7 +9,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", include("search.urls")),
     path("", include("articles.urls")),

@@ -9,6 +9,10 @@ DEBUG = False
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-axes off by default: its backend refuses authenticate() without a request, which is how
+# the test client's login() calls it. force_login() never authenticates, so it works either way.
+# tests/security/test_login_lockout.py turns axes on with override_settings.
+AXES_ENABLED = False
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

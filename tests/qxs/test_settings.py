@@ -48,7 +48,8 @@ def test_prod_starts_with_both_and_is_not_debug():
     ("env", "expected"),
     [
         ({}, "django.core.cache.backends.locmem.LocMemCache"),
-        ({"REDIS_URL": "redis://127.0.0.1:6379/3"}, "django.core.cache.backends.redis.RedisCache"),
+        # Django's RedisCache, made to treat an unreachable Redis as a miss (issue 9).
+        ({"REDIS_URL": "redis://127.0.0.1:6379/3"}, "qxs.cache_backends.ResilientRedisCache"),
     ],
 )
 def test_cache_backend_follows_redis_url(env, expected):
