@@ -1,26 +1,47 @@
 """Columns (栏目), articles, their images and attachments."""
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.core.files.storage import default_storage
+from django.db import models, router, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from .images import (
+    RENDITION_WIDTHS,
+    make_rendition,
+    validate_attachment_upload,
+    validate_image_upload,
+)
+from .sanitize import sanitize_html
+
+
+class ArticleConflict(Exception):
+    """Someone else saved the article since this copy was loaded: saving would overwrite them."""
+
+    def __init__(self, article, expected_version):
+        self.article = article
+        self.expected_version = expected_version
+        super().__init__(f"Article {article.pk} is no longer at version {expected_version}.")
 
 
 class Column(models.Model):
     """A column (栏目) of the site, such as 工作动态 or 会议报道."""
 
-    name = models.CharField(_("名称"), max_length=50, unique=True)
+    name = models.CharField(
+        _("名称"), max_length=50, unique=True, help_text=_("栏目名称，例如“工作动态”。")
+    )
     slug = models.SlugField(
         _("网址标识"),
         max_length=50,
         unique=True,
         help_text=_("用于网址，只用小写字母、数字和连字符。"),
     )
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(_("说明"), blank=True, help_text=_("显示在栏目页顶部。"))
     order = models.PositiveSmallIntegerField(
         _("排序"), default=0, help_text=_("数字小的栏目排在前面。")
     )
@@ -72,7 +93,7 @@ class Article(models.Model):
         PUBLISHED = "published", _("已发布")
         ARCHIVED = "archived", _("已归档")
 
-    title = models.CharField(_("标题"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200, help_text=_("稿件标题，200 字以内。"))
     summary = models.TextField(
         _("摘要"), blank=True, help_text=_("列表和搜索结果中显示的一两句话。")
     )
@@ -88,8 +109,12 @@ class Article(models.Model):
     source = models.CharField(
         _("来源"), max_length=100, blank=True, help_text=_("稿件来源，例如“国家质检总局”。")
     )
-    author = models.CharField(_("作者"), max_length=100, blank=True)
-    responsible_editor = models.CharField(_("责任编辑"), max_length=50, blank=True)
+    author = models.CharField(
+        _("作者"), max_length=100, blank=True, help_text=_("署名作者，多人用空格分隔。")
+    )
+    responsible_editor = models.CharField(
+        _("责任编辑"), max_length=50, blank=True, help_text=_("显示在文末的责任编辑姓名。")
+    )
     cover_image = models.ForeignKey(
         "Image",
         verbose_name=_("封面图片"),
@@ -163,11 +188,23 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save (admin, services, management commands) keeps a version with who and when. The
+    # admin saves the row and its relations first and records one version afterwards
+    # (ArticleAdmin.save_related), so a version holds the agencies and pairs it was saved with.
+    history = HistoricalRecords(
+        m2m_fields=["agencies", "pairs"],
+        verbose_name=_("稿件历史版本"),
+        verbose_name_plural=_("稿件历史版本"),
+        user_related_name="+",
+    )
 
     class Meta:
         verbose_name = _("稿件")
         verbose_name_plural = _("稿件")
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", _("可以审核稿件：发布、定时发布、撤回、退回和归档")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_status_pub_idx"),
             models.Index(
@@ -185,6 +222,32 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Store the sanitized body, and refuse to overwrite a newer version (optimistic lock).
+
+        ``self.version`` is the version this copy was loaded at. The compare-and-increment is one
+        ``UPDATE ... WHERE version = loaded`` inside the save's transaction, so of two concurrent
+        saves of the same version exactly one wins; the other raises :class:`ArticleConflict`.
+        """
+        self.body = sanitize_html(self.body)
+        if self._state.adding or kwargs.get("force_insert"):
+            return super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        loaded_version = self.version
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Article)):
+            claimed = Article.objects.filter(pk=self.pk, version=loaded_version).update(
+                version=F("version") + 1
+            )
+            if not claimed:
+                raise ArticleConflict(self, loaded_version)
+            self.version = loaded_version + 1
+            try:
+                return super().save(*args, **kwargs)
+            except BaseException:
+                self.version = loaded_version
+                raise
+
     def get_absolute_url(self):
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return reverse(
@@ -192,19 +255,69 @@ class Article(models.Model):
             kwargs={"year": when.year, "month": f"{when.month:02d}", "pk": self.pk},
         )
 
+    @property
+    def is_scheduled(self):
+        """Published, but the publication time is still to come."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class StatusChange(models.Model):
+    """One move of an article through the workflow: who, when, from which status to which."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("稿件"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("操作时间"), default=timezone.now, db_index=True)
+    from_status = models.CharField(_("原状态"), max_length=12, choices=Article.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=Article.Status.choices)
+    published_at = models.DateTimeField(
+        _("发布时间"), null=True, blank=True, help_text=_("操作之后稿件的发布时间。")
+    )
+    comment = models.TextField(_("说明"), blank=True, help_text=_("例如退回修改的原因。"))
+
+    class Meta:
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["article", "-created_at"], name="statuschange_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 class Image(models.Model):
     """An uploaded picture with the alt text every reader needs."""
 
     file = models.ImageField(
-        _("图片文件"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+        _("图片文件"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text=_("JPEG、PNG、WebP 或 GIF。网站按需要生成 320、640、1280 像素宽的缩略图。"),
     )
     alt_text = models.CharField(
         _("替代文本"),
         max_length=200,
         help_text=_("为看不到图片的读者描述图片内容（必填）。"),
     )
-    caption = models.CharField(_("图片说明"), max_length=300, blank=True)
+    caption = models.CharField(
+        _("图片说明"), max_length=300, blank=True, help_text=_("显示在图片下方的文字。")
+    )
     width = models.PositiveIntegerField(_("宽度"), editable=False, default=0)
     height = models.PositiveIntegerField(_("高度"), editable=False, default=0)
     uploaded_by = models.ForeignKey(
@@ -226,6 +339,30 @@ class Image(models.Model):
     def __str__(self):
         return self.alt_text
 
+    def rendition(self, width):
+        """URL of a copy at most ``width`` pixels wide, made on first use and kept in storage.
+
+        A picture no wider than ``width`` is served as it is; a failure to resize falls back to
+        the original rather than breaking the page.
+        """
+        if not self.file:
+            return ""
+        if not self.width or width >= self.width:
+            return self.file.url
+        try:
+            return default_storage.url(make_rendition(self, width))
+        except OSError:
+            return self.file.url
+
+    @property
+    def srcset(self):
+        """A ``srcset`` value over the standard widths, for ``<img srcset sizes>``."""
+        if not self.file:
+            return ""
+        candidates = [f"{self.rendition(w)} {w}w" for w in RENDITION_WIDTHS if w < self.width]
+        candidates.append(f"{self.file.url} {self.width}w")
+        return ", ".join(candidates)
+
 
 class Attachment(models.Model):
     """A file attached to an article (PDF, Office documents)."""
@@ -233,10 +370,17 @@ class Attachment(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("稿件"), on_delete=models.CASCADE, related_name="attachments"
     )
-    title = models.CharField(_("标题"), max_length=200)
-    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
+    title = models.CharField(_("标题"), max_length=200, help_text=_("读者看到的附件名称。"))
+    file = models.FileField(
+        _("文件"),
+        upload_to="attachments/%Y/%m/",
+        validators=[validate_attachment_upload],
+        help_text=_("PDF、Word、Excel、PowerPoint、WPS 或 OpenDocument 文件，最大 50 MB。"),
+    )
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0, editable=False)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("数字小的附件排在前面。")
+    )
 
     class Meta:
         verbose_name = _("附件")
@@ -245,3 +389,8 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.size = self.file.size
+        super().save(*args, **kwargs)
