@@ -1,6 +1,60 @@
+import time
+
+from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from .forms import SearchFilterForm
+from .highlight import highlight, snippet
+from .models import SearchQueryLog
+from .query import parse_query, search_articles
+from .synonyms import synonym_groups
+from .text import html_to_text
+
+PER_PAGE = 10
 
 
 def search(request):
-    """Site search (issue 6 builds the real thing)."""
-    return render(request, "search/search.html", {"query": request.GET.get("q", "")})
+    """Search published articles: ranked, filtered, highlighted, paginated and logged.
+
+    Queries: the column choices, the count, the page of results and (on the first page) the log
+    entry; plus one query each for agencies and synonyms when their cache is cold.
+    """
+    form = SearchFilterForm(request.GET)
+    filters = form.filters()
+    context = {"form": form, "query": "", "page_obj": None}
+    if "q" not in request.GET:
+        return render(request, "search/search.html", context)
+
+    parsed = parse_query(request.GET["q"], synonym_groups())
+    context.update(query=parsed.text, error=parsed.error)
+    if parsed.error:
+        return render(request, "search/search.html", context)
+
+    articles = search_articles(parsed, order=filters.get("sort", "relevance"))
+    if "column" in filters:
+        articles = articles.filter(column=filters["column"])
+    if "start" in filters:
+        articles = articles.filter(published_at__date__gte=filters["start"])
+    if "end" in filters:
+        articles = articles.filter(published_at__date__lte=filters["end"])
+
+    started = time.perf_counter()
+    paginator = Paginator(articles, PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    results = list(page_obj.object_list)
+    took_ms = round((time.perf_counter() - started) * 1000)
+    if page_obj.number == 1:
+        SearchQueryLog.objects.create(
+            term=parsed.text, result_count=paginator.count, took_ms=took_ms
+        )
+
+    needles = parsed.needles
+    for article in results:
+        article.highlighted_title = highlight(article.title, needles)
+        article.snippet = snippet([article.summary, html_to_text(article.body)], needles)
+    context.update(
+        page_obj=page_obj,
+        results=results,
+        expansions=[alt for alts in parsed.terms for alt in alts[1:]],
+    )
+    return render(request, "search/search.html", context)

@@ -1,0 +1,98 @@
+"""The search index, the editors' synonym table and the query log."""
+
+import re
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SYNONYM_SEPARATORS = re.compile(r"[\n,，、;；]+")
+
+
+class ArticleSearchDocument(models.Model):
+    """One article's normalised text and search vector, kept current on every save.
+
+    The index holds every article whatever its status; the publication rule is applied when
+    searching, by joining ``Article.objects.published()``, so a scheduled article appears on time
+    without reindexing.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        verbose_name=_("稿件"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+    )
+    title = models.TextField(
+        _("规范化标题"), blank=True, help_text=_("转为简体、半角和小写后的标题，自动生成。")
+    )
+    summary = models.TextField(
+        _("规范化摘要和标签"), blank=True, help_text=_("规范化后的摘要和标签，自动生成。")
+    )
+    body = models.TextField(
+        _("规范化正文"), blank=True, help_text=_("去掉排版标记并规范化后的正文，自动生成。")
+    )
+    vector = SearchVectorField(
+        _("检索向量"),
+        null=True,
+        editable=False,
+        help_text=_("PostgreSQL 上的全文检索向量（二元切分），自动生成。"),
+    )
+    updated_at = models.DateTimeField(_("索引时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("搜索索引")
+        verbose_name_plural = _("搜索索引")
+
+    def __str__(self):
+        return self.title
+
+
+class SearchSynonym(models.Model):
+    """A group of words that mean the same to a reader, such as 技监局 and 质量技术监督局.
+
+    A query containing any of them also finds the others. Agencies' full names, short names and
+    aliases are used the same way without being entered here.
+    """
+
+    terms = models.TextField(
+        _("同义词"),
+        help_text=_(
+            "意思相同的几种写法，每行一个（也可用逗号或顿号分隔），例如“技监局”和“质量技术监督局”。"
+        ),
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("同义词")
+        verbose_name_plural = _("同义词")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return " = ".join(self.term_list)
+
+    @property
+    def term_list(self):
+        return [term.strip() for term in SYNONYM_SEPARATORS.split(self.terms) if term.strip()]
+
+
+class SearchQueryLog(models.Model):
+    """One search as a reader typed it, with how many published articles it found."""
+
+    term = models.CharField(_("搜索词"), max_length=200, help_text=_("读者输入的搜索词。"))
+    result_count = models.PositiveIntegerField(
+        _("结果数"), help_text=_("找到的已发布稿件数；为 0 时可考虑添加同义词。")
+    )
+    took_ms = models.PositiveIntegerField(_("耗时（毫秒）"), help_text=_("查询数据库所用的时间。"))
+    created_at = models.DateTimeField(_("搜索时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("搜索记录")
+        verbose_name_plural = _("搜索记录")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["term"], name="search_log_term_idx")]
+
+    def __str__(self):
+        return self.term

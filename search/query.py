@@ -1,0 +1,89 @@
+"""Turning what a reader typed into a ranked queryset of published articles."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+from .synonyms import expand
+from .text import normalize, query_terms, term_tsquery
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+
+# Fallback (non-PostgreSQL) ranking: a title match outweighs a summary match, which outweighs
+# the body, as ts_rank's A/B/C weights do on PostgreSQL.
+FALLBACK_WEIGHTS = (("title", 10), ("summary", 4), ("body", 1))
+
+
+@dataclass
+class ParsedQuery:
+    """A reader's query: the words to find (each with its alternatives) or why there are none."""
+
+    text: str = ""
+    terms: list = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def needles(self):
+        """Every normalised string worth highlighting, longest first."""
+        return sorted({alt for alts in self.terms for alt in alts}, key=len, reverse=True)
+
+
+def parse_query(raw, synonym_groups):
+    """Clean and split a raw query; never raises, whatever the input."""
+    # Control characters (NUL included) become spaces; runs of spaces become one.
+    text = " ".join("".join(c if c.isprintable() else " " for c in raw or "").split())
+    if not text:
+        return ParsedQuery(error=_("请输入要搜索的词语。"))
+    if len(text) > MAX_QUERY_LENGTH:
+        return ParsedQuery(
+            text=text[:MAX_QUERY_LENGTH],
+            error=_("搜索词太长了：请不要超过 %(max)d 个字。") % {"max": MAX_QUERY_LENGTH},
+        )
+    terms = []
+    for term in query_terms(normalize(text)):
+        if term not in (alts[0] for alts in terms):
+            terms.append(expand(term, synonym_groups))
+    if not terms:
+        return ParsedQuery(
+            text=text, error=_("搜索词里没有可以查找的文字，请输入汉字、字母或数字。")
+        )
+    return ParsedQuery(text=text, terms=terms[:MAX_TERMS])
+
+
+def search_articles(parsed, order="relevance"):
+    """Published articles matching every term of ``parsed``, best first (or newest first)."""
+    articles = Article.objects.published().select_related("column")
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(
+            "(" + " | ".join(f"({term_tsquery(alt)})" for alt in alts) + ")"
+            for alts in parsed.terms
+        )
+        query = SearchQuery(tsquery, config="simple", search_type="raw")
+        articles = articles.filter(search_document__vector=query)
+        rank = SearchRank(F("search_document__vector"), query)
+    else:
+        matches = Q()
+        rank = Value(0)
+        for alts in parsed.terms:
+            term_matches = Q()
+            for field_name, weight in FALLBACK_WEIGHTS:
+                in_field = Q()
+                for alt in alts:
+                    in_field |= Q(**{f"search_document__{field_name}__contains": alt})
+                term_matches |= in_field
+                rank = rank + Case(
+                    When(in_field, then=Value(weight)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            matches &= term_matches
+        articles = articles.filter(matches)
+    if order == "date":
+        return articles.order_by("-published_at", "-pk")
+    return articles.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
