@@ -1,33 +1,258 @@
+"""Public pages of meetings, pairs, agencies and regions, and the open-data files.
+
+Every page runs a fixed number of queries whatever the number of rows (tests assert it).
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from .models import Agency, Division, HelpingPair, Meeting
+from articles.models import Article
+
+from . import opendata
+from .diagram import pairing_diagram
+from .models import (
+    Agency,
+    AgreementClause,
+    CooperationAgreement,
+    Division,
+    HelpingPair,
+    Meeting,
+    MeetingParticipant,
+    attach_target_years,
+)
+
+RELATED_ARTICLES = 10
+
+# The order in which a meeting page lists its participants' roles.
+ROLE_ORDER = [
+    MeetingParticipant.Role.ORGANISER,
+    MeetingParticipant.Role.ATTENDEE,
+    MeetingParticipant.Role.EXPERIENCE,
+    MeetingParticipant.Role.LOCAL_SITUATION,
+    MeetingParticipant.Role.CLOSING,
+]
+
+
+def published_articles():
+    """Related news: only what the one publication rule lets the public see."""
+    return Article.objects.published().only("title", "published_at", "created_at")
+
+
+def agreements_with_clauses():
+    return Prefetch(
+        "agreements",
+        queryset=CooperationAgreement.objects.prefetch_related(
+            Prefetch("clauses", queryset=AgreementClause.objects.order_by("order", "pk"))
+        ),
+    )
 
 
 class MeetingListView(ListView):
-    queryset = Meeting.objects.select_related("venue", "organiser")
+    queryset = Meeting.objects.select_related("venue__parent", "organiser").annotate(
+        pair_count=Count("pairs", distinct=True),
+        participant_count=Count("participants", distinct=True),
+    )
 
 
 class MeetingDetailView(DetailView):
-    queryset = Meeting.objects.select_related("venue", "organiser")
+    queryset = Meeting.objects.select_related("venue__parent", "organiser")
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        participants = meeting.participants.select_related("agency__division").order_by(
+            "order", "pk"
+        )
+        by_role = {}
+        for participant in participants:
+            by_role.setdefault(participant.role, []).append(participant)
+        groups = [
+            (MeetingParticipant.Role(role).label, by_role[role])
+            for role in ROLE_ORDER
+            if role in by_role
+        ]
+        articles = (
+            published_articles()
+            .filter(Q(meeting=meeting) | Q(pairs__meeting=meeting))
+            .distinct()[:RELATED_ARTICLES]
+        )
+        return super().get_context_data(
+            participant_groups=groups,
+            regions=meeting.regions.order_by("code"),
+            pairs=HelpingPair.objects.with_agencies().filter(meeting=meeting),
+            articles=articles,
+            **kwargs,
+        )
 
 
 class PairListView(ListView):
-    queryset = HelpingPair.objects.select_related("helper", "helped")
+    queryset = HelpingPair.objects.with_agencies().annotate(
+        activity_count=Count("activities", distinct=True)
+    )
+    template_name = "partnerships/helpingpair_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["diagram"] = pairing_diagram(context["object_list"])
+        return context
 
 
 class PairDetailView(DetailView):
-    queryset = HelpingPair.objects.select_related("helper", "helped")
+    context_object_name = "pair"
+    queryset = HelpingPair.objects.with_agencies().prefetch_related(agreements_with_clauses())
+
+    def get_context_data(self, **kwargs):
+        pair = self.object
+        activities = list(
+            pair.activities.order_by("date", "pk").prefetch_related(
+                Prefetch("article", queryset=published_articles())
+            )
+        )
+        attach_target_years([pair], until=None)
+        years = {}
+        for target in pair.target_years:
+            years.setdefault(target.year, []).append(target)
+        return super().get_context_data(
+            activities=activities,
+            target_years=sorted(years.items()),
+            articles=published_articles().filter(pairs=pair)[:RELATED_ARTICLES],
+            **kwargs,
+        )
 
 
 class AgencyListView(ListView):
-    queryset = Agency.objects.select_related("division")
+    """Every agency, grouped by province (national bodies first)."""
+
+    queryset = Agency.objects.select_related("division__parent__parent").prefetch_related("honours")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        kind = self.request.GET.get("kind")
+        if kind in Agency.Kind.values:
+            queryset = queryset.filter(kind=kind)
+        region = self.request.GET.get("region")
+        northeast = Q()
+        for prefix in ("21", "22", "23"):
+            northeast |= Q(division__code__startswith=prefix)
+        if region == "northeast":
+            queryset = queryset.filter(northeast)
+        elif region == "other":
+            queryset = queryset.exclude(northeast)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        groups = {}
+        for agency in context["object_list"]:
+            province = opendata.province_of(agency.division)
+            groups.setdefault(province, []).append(agency)
+        context["groups"] = sorted(groups.items(), key=lambda item: item[0].code if item[0] else "")
+        context["kinds"] = Agency.Kind.choices
+        context["current_kind"] = self.request.GET.get("kind", "")
+        context["current_region"] = self.request.GET.get("region", "")
+        return context
 
 
 class AgencyDetailView(DetailView):
-    queryset = Agency.objects.select_related("division")
+    queryset = Agency.objects.select_related("division__parent__parent", "parent").prefetch_related(
+        "honours", "children"
+    )
+
+    def get_context_data(self, **kwargs):
+        agency = self.object
+        participations = agency.meeting_participations.select_related("meeting").order_by(
+            "-meeting__start_date", "order"
+        )
+        return super().get_context_data(
+            pairs=HelpingPair.objects.with_agencies().involving([agency.pk]),
+            participations=participations,
+            articles=published_articles().filter(agencies=agency)[:RELATED_ARTICLES],
+            **kwargs,
+        )
 
 
 class RegionDetailView(DetailView):
-    model = Division
+    """A division, the divisions under it, and the agencies, pairs and meetings in it."""
+
+    queryset = Division.objects.select_related("parent__parent")
     slug_field = "code"
     slug_url_kwarg = "code"
+    template_name = "partnerships/division_detail.html"
+
+    def get_context_data(self, **kwargs):
+        division = self.object
+        # GB/T 2260 codes nest: a province is its first two digits, a prefecture its first four.
+        prefix = {
+            Division.Level.PROVINCE: division.code[:2],
+            Division.Level.PREFECTURE: division.code[:4],
+        }.get(division.level, division.code)
+        agencies = Agency.objects.filter(division__code__startswith=prefix).select_related(
+            "division"
+        )
+        pairs = HelpingPair.objects.with_agencies().filter(
+            Q(helper__division__code__startswith=prefix)
+            | Q(helped__division__code__startswith=prefix)
+        )
+        return super().get_context_data(
+            children=division.children.order_by("code"),
+            agencies=agencies,
+            pairs=pairs,
+            meetings=Meeting.objects.filter(venue__code__startswith=prefix),
+            **kwargs,
+        )
+
+
+# Open data -----------------------------------------------------------------------------------
+
+
+def _open_data_response(response, filename):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _pair_records(request):
+    return [
+        opendata.pair_record(pair, request.build_absolute_uri) for pair in opendata.pairs_queryset()
+    ]
+
+
+def _agency_records(request):
+    return [
+        opendata.agency_record(agency, request.build_absolute_uri)
+        for agency in opendata.agencies_queryset()
+    ]
+
+
+@require_GET
+def pairs_json(request):
+    data = {"title": str(_("质量兴市帮扶对子")), "pairs": _pair_records(request)}
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return _open_data_response(response, "pairs.json")
+
+
+@require_GET
+def pairs_csv(request):
+    rows = [opendata.flat_pair(record) for record in _pair_records(request)]
+    response = HttpResponse(
+        opendata.to_csv(opendata.PAIR_COLUMNS, rows), content_type="text/csv; charset=utf-8"
+    )
+    return _open_data_response(response, "pairs.csv")
+
+
+@require_GET
+def agencies_json(request):
+    data = {"title": str(_("质量兴市相关机构")), "agencies": _agency_records(request)}
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return _open_data_response(response, "agencies.json")
+
+
+@require_GET
+def agencies_csv(request):
+    rows = [opendata.flat_agency(record) for record in _agency_records(request)]
+    response = HttpResponse(
+        opendata.to_csv(opendata.AGENCY_COLUMNS, rows), content_type="text/csv; charset=utf-8"
+    )
+    return _open_data_response(response, "agencies.csv")
