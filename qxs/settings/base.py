@@ -198,17 +198,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15
 # Lock the pair (username, address): one attacker cannot lock an editor out from everywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts during the lock do not extend it, so "try again in 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "qxs.security.lockout_response"
 AXES_COOLOFF_MESSAGE = _("登录失败次数过多，账号已暂时锁定，请稍后再试。")
-# Behind N reverse proxies (each appending to X-Forwarded-For), the client is the N-th address
-# from the right; with none, REMOTE_ADDR. Never trust the header without a proxy that sets it.
+# The reverse proxies in front of the app (DJANGO_TRUSTED_PROXY_COUNT, 0 = none): each appends the
+# address it saw to X-Forwarded-For, so the client is the N-th address from the right; anything
+# further left was sent by the client and is not trusted (qxs.security.client_ip).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_CLIENT_IP_CALLABLE = "qxs.security.client_ip"
 
 # Every script, style and image comes from our own origin; nothing inline, nothing framed.
 CONTENT_SECURITY_POLICY = {
