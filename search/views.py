@@ -2,6 +2,7 @@ import time
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from .forms import SearchFilterForm
 from .highlight import highlight, snippet
@@ -13,8 +14,11 @@ from .text import html_to_text
 PER_PAGE = 10
 
 
+@never_cache
 def search(request):
     """Search published articles: ranked, filtered, highlighted, paginated and logged.
+
+    Never stored in the public page cache, so every search reaches the query log.
 
     Queries: the column choices, the count, the page of results and (on the first page) the log
     entry; plus one query each for agencies and synonyms when their cache is cold.

@@ -221,3 +221,40 @@ RECALL = {
 
 # Queries about things the corpus never mentions.
 UNRELATED = ["火星探测器", "足球联赛", "xyzzy", "量子计算机", "熊猫"]
+
+
+def build_corpus():
+    """Create the corpus (published and hidden articles); return ``{key: article}``."""
+    from django.utils import timezone
+
+    from articles.models import Article
+    from tests.factories import ArticleFactory, ColumnFactory
+
+    columns = {
+        slug: ColumnFactory(slug=slug, name=name)
+        for slug, name in [("news", "工作动态"), ("meetings", "会议报道"), ("notices", "通知公告")]
+    }
+    articles = {}
+    for key, (column, title, summary, body, tags, day) in PUBLISHED.items():
+        article = ArticleFactory(
+            column=columns[column],
+            title=title,
+            summary=summary,
+            body=body,
+            published_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))),
+        )
+        if tags:
+            article.tags.add(*tags)
+        articles[key] = article
+    now = timezone.now()
+    for key, (status, title, text) in HIDDEN.items():
+        articles[key] = ArticleFactory(
+            column=columns["news"],
+            title=title,
+            summary=text,
+            body=f"<p>{text}</p>",
+            status=status,
+            published_at=now + datetime.timedelta(days=3) if key == "scheduled" else None,
+        )
+    assert not Article.objects.published().filter(pk__in=[articles[k].pk for k in HIDDEN])
+    return articles

@@ -1,0 +1,81 @@
+"""Recall and ranking over a fixed corpus, on whichever database the suite runs on."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from search.query import parse_query, search_articles
+from search.synonyms import synonym_groups
+from tests.factories import AgencyFactory, ArticleFactory
+
+from .corpus import HIDDEN, RECALL, UNRELATED, build_corpus
+
+
+def search(text, order="relevance"):
+    parsed = parse_query(text, synonym_groups())
+    assert not parsed.error, parsed.error
+    return list(search_articles(parsed, order=order))
+
+
+@pytest.mark.django_db
+def test_recall_in_top_ten_and_unrelated_queries_find_nothing():
+    """Each query finds the articles it must within the first ten; unrelated queries find none."""
+    corpus = build_corpus()
+    key_of = {article.pk: key for key, article in corpus.items()}
+    assert len(RECALL) >= 20
+    misses = {}
+    for query, expected in RECALL.items():
+        top_ten = {key_of[article.pk] for article in search(query)[:10]}
+        if expected - top_ten:
+            misses[query] = sorted(expected - top_ten)
+    assert misses == {}
+    for query in UNRELATED:
+        assert search(query) == [], query
+
+
+@pytest.mark.django_db
+def test_hidden_articles_never_match():
+    """Drafts, articles in review, archived and scheduled articles are never found."""
+    corpus = build_corpus()
+    hidden = {corpus[key].pk for key in HIDDEN}
+    for query in ["座谈会", "质量兴市", "技监局", "ISO9001", "3C认证", "草稿", "定时发布"]:
+        assert not hidden & {article.pk for article in search(query)}, query
+    assert search("定时发布") == []
+
+
+@pytest.mark.django_db
+def test_title_outranks_summary_which_outranks_body():
+    """A match in the title ranks above one in the summary, which ranks above one in the body."""
+    when = timezone.now() - datetime.timedelta(days=1)
+    body = ArticleFactory(title="甲", summary="乙", body="<p>帮扶对子</p>", published_at=when)
+    summary = ArticleFactory(title="丙", summary="帮扶对子", body="<p>丁</p>")
+    title = ArticleFactory(title="帮扶对子", summary="戊", body="<p>己</p>", published_at=when)
+    assert search("帮扶对子") == [title, summary, body]
+    assert search("帮扶对子", order="date") == [summary, title, body]
+
+
+@pytest.mark.django_db
+def test_agency_names_expand_queries():
+    """An agency's short name finds its full name and its aliases, and the other way round."""
+    AgencyFactory(name="齐齐哈尔市人民政府", short_name="齐市政府", aliases="鹤城政府")
+    full = ArticleFactory(title="齐齐哈尔市人民政府召开常务会议")
+    alias = ArticleFactory(title="鹤城政府部署质量工作")
+    assert set(search("齐市政府")) == {full, alias}
+    assert set(search("鹤城政府")) == {full, alias}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "   ", "\u3000", "&|!():*'\"\\", "x" * 201, "\x00", "质量\x00兴市"],
+)
+def test_parse_query_never_raises(raw):
+    """Whatever a reader types becomes terms or a message, never an exception."""
+    parsed = parse_query(raw, [])
+    assert parsed.terms or parsed.error
+
+
+def test_parse_query_caps_terms():
+    """A query of many words is cut to ten terms, so it stays cheap."""
+    parsed = parse_query(" ".join(f"词{n}" for n in range(30)), [])
+    assert len(parsed.terms) == 10

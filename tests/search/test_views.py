@@ -1,0 +1,175 @@
+"""The /search/ page: results, highlighting, filters, pagination, bad input and query budget."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from search.models import SearchQueryLog
+from tests.factories import ArticleFactory, ColumnFactory
+
+from .corpus import HIDDEN, build_corpus
+
+URL = reverse("search:search")
+
+
+def result_titles(response):
+    return [article.title for article in response.context["results"]]
+
+
+@pytest.mark.django_db
+def test_blank_page_has_the_form_and_logs_nothing(client):
+    """Opening the page without a query shows the form only."""
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert 'name="q"' in response.text
+    assert response.context["page_obj"] is None
+    assert not SearchQueryLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_results_are_highlighted_and_escaped(client):
+    """Matches are wrapped in <mark>; everything an editor typed is escaped."""
+    ArticleFactory(
+        title="<b>打假</b>行动",
+        summary="",
+        body="<p>开展&lt;script&gt;alert(1)&lt;/script&gt;打假专项行动</p>",
+    )
+    response = client.get(URL, {"q": "打假"})
+    assert response.status_code == 200
+    assert "&lt;b&gt;<mark>打假</mark>&lt;/b&gt;行动" in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>打假</mark>" in response.text
+    assert "<script>alert" not in response.text
+
+
+@pytest.mark.django_db
+def test_traditional_and_full_width_matches_are_highlighted_where_they_are(client):
+    """A simplified query marks the traditional or full-width words it matched."""
+    ArticleFactory(title="兩岸計量標準交流會", summary="ＩＳＯ９００１認證", body="")
+    response = client.get(URL, {"q": "计量标准 iso9001"})
+    assert result_titles(response) == ["兩岸計量標準交流會"]
+    assert "兩岸<mark>計量標準</mark>交流會" in response.text
+    assert "<mark>ＩＳＯ９００１</mark>認證" in response.text
+
+
+@pytest.mark.django_db
+def test_hidden_articles_appear_nowhere_on_the_page(client):
+    """Drafts, scheduled, in-review and archived articles: not in results, snippets or counts."""
+    build_corpus()
+    for query in ["座谈会", "技监局", "草稿", "定时发布", "待审核", "已归档"]:
+        response = client.get(URL, {"q": query})
+        assert response.status_code == 200
+        for status, title, _text in HIDDEN.values():
+            assert title not in response.text, (query, status)
+    response = client.get(URL, {"q": "定时发布"})
+    assert response.context["page_obj"].paginator.count == 0
+    assert "没有找到相关的已发布稿件" in response.text
+
+
+@pytest.mark.django_db
+def test_column_and_date_filters(client):
+    """Results narrow to the chosen column and date range; sort by date puts the newest first."""
+    build_corpus()
+    response = client.get(URL, {"q": "座谈会", "column": "meetings"})
+    assert set(result_titles(response)) == {
+        "东北老工业基地质量兴市工作座谈会召开",
+        "于献忠司长在座谈会总结时的讲话",
+    }
+    response = client.get(URL, {"q": "技监局", "start": "2005-06-01", "end": "2005-12-31"})
+    assert set(result_titles(response)) == {
+        "晋江市技监局与敦化市技监局交流打假经验",
+        "余杭区技监局赴金州区回访",
+        "四平市技监局与龙口市技监局开展信息通报",
+    }
+    response = client.get(URL, {"q": "技监局", "sort": "date"})
+    dates = [article.published_at for article in response.context["results"]]
+    assert dates == sorted(dates, reverse=True) and len(dates) > 3
+
+
+@pytest.mark.django_db
+def test_pagination_keeps_query_and_filters(client):
+    """Page links carry the query, the column and the sort order."""
+    column = ColumnFactory(slug="news", name="工作动态")
+    for n in range(12):
+        ArticleFactory(title=f"质量月活动第{n}期", column=column)
+    response = client.get(URL, {"q": "质量月", "column": "news", "sort": "date"})
+    assert len(response.context["results"]) == 10
+    assert "?q=%E8%B4%A8%E9%87%8F%E6%9C%88&amp;column=news&amp;sort=date&amp;page=2" in (
+        response.text
+    )
+    response = client.get(URL, {"q": "质量月", "column": "news", "sort": "date", "page": 2})
+    assert len(response.context["results"]) == 2
+    assert response.context["page_obj"].start_index() == 11
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": ""}, "请输入要搜索的词语"),
+        ({"q": "   \t "}, "请输入要搜索的词语"),
+        ({"q": "\x00\x01"}, "请输入要搜索的词语"),
+        ({"q": "质" * 201}, "搜索词太长了"),
+        ({"q": "&|!():*'\"\\"}, "搜索词里没有可以查找的文字"),
+        ({"q": "打假", "start": "2005-13-45"}, "有效的日期"),
+        ({"q": "打假", "start": "2006-01-01", "end": "2005-01-01"}, "截止日期不能早于起始日期"),
+        ({"q": "打假", "column": "no-such-column"}, "选择一个有效的选项"),
+    ],
+)
+def test_bad_input_gets_a_message_not_an_error(client, params, message):
+    """Empty, blank, over-long, operator-only or malformed input gets a Chinese message."""
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    assert message in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "'打假' & !(专项 | 行动):*"},
+        {"q": "打假\x00\x1f"},
+        {"q": "打假", "page": "abc"},
+        {"q": "打假", "page": "-1"},
+        {"q": "打假", "page": "99999"},
+        {"q": "打假", "sort": "random"},
+        {"q": "\\'; DROP TABLE articles_article; --"},
+    ],
+)
+def test_operators_and_odd_parameters_still_search(client, params):
+    """Operators, quotes, control characters and odd page numbers still give results."""
+    ArticleFactory(title="打假专项行动")
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    if "DROP" not in params["q"]:
+        assert result_titles(response) == ["打假专项行动"]
+
+
+@pytest.mark.django_db
+def test_each_first_page_search_is_logged(client):
+    """A search is logged once with its result count; turning pages is not a new search."""
+    for n in range(11):
+        ArticleFactory(title=f"计量检定{n}")
+    client.get(URL, {"q": " 计量检定 "})
+    client.get(URL, {"q": "计量检定", "page": 2})
+    client.get(URL, {"q": "火星探测器"})
+    client.get(URL, {"q": ""})
+    logged = list(SearchQueryLog.objects.order_by("pk").values_list("term", "result_count"))
+    assert logged == [("计量检定", 11), ("火星探测器", 0)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 25])
+def test_query_count_is_fixed(client, django_assert_num_queries, size):
+    """Column choices, count, page of results and the log entry, whatever the number of results."""
+    old = timezone.now() - datetime.timedelta(days=30)
+    for n in range(size):
+        article = ArticleFactory(title=f"特种设备检验{n}", published_at=old)
+        article.tags.add("特种设备", f"标签{n}")
+    client.get(URL, {"q": "预热"})  # fills the synonym cache
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"q": "特种设备", "start": "2000-01-01"})
+    assert response.context["page_obj"].paginator.count == size
+    with django_assert_num_queries(5):  # a column filter adds its lookup
+        client.get(URL, {"q": "特种设备", "column": article.column.slug})
