@@ -1,0 +1,340 @@
+"""The public page cache: anonymous pages are served from the cache and are never stale.
+
+Every cached page is stored under the current *content generation*. Any save, delete or m2m change
+of a public content model (articles, partnerships, tags, the site identity) bumps the generation
+once at once and once more when the transaction commits, so the next request looks under a new key
+and renders from the database. Staff POSTs bump it too, which covers admin actions that write
+with ``QuerySet.update()`` (no signals). Bulk writers that bypass signals (``generate_content``,
+importers) call :func:`bump_content_generation` themselves.
+
+Time is the other way content changes: an article with a future ``published_at`` appears when its
+time comes, with no write at all. A cached page therefore expires no later than the next
+scheduled publication time (the earliest future ``published_at`` of a published article, itself
+cached per generation), and never later than ``QXS_PAGE_CACHE_SECONDS`` (600 s by default).
+
+The generation lives in the shared cache (Redis) when the cache is shared. With the local-memory
+cache (one per process: ``make run``, tests) it is the modification time of a small file in
+``var/``, so several processes on one machine still agree on it.
+
+Only anonymous GET/HEAD requests are served from the cache: a request carrying a session or
+messages cookie (every logged-in editor, and anyone a view has stored something for) always
+goes to the view, and so do the admin, ``/healthz``, ``/i18n/`` and any response that is not a
+plain 200, sets a cookie, or says ``private``/``no-store``/``no-cache`` (admin previews).
+The language form's CSRF token is cut out before a page is stored and each reader gets a fresh
+token of their own when it is served, as the uncached page would.
+"""
+
+import hashlib
+import logging
+import os
+import re
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
+
+logger = logging.getLogger(__name__)
+
+# Apps whose rows appear on public pages: a write to any of their models changes the generation.
+CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "qxs"})
+
+GENERATION_KEY = "qxs:content-generation"
+NEXT_PUBLICATION_KEY = "qxs:next-publication:{generation}"
+PAGE_KEY = "qxs:page:{generation}:{digest}"
+# How long the next publication time is remembered for a generation (it is also rechecked
+# whenever it has passed).
+NEXT_PUBLICATION_TIMEOUT = 24 * 3600
+NO_SCHEDULED = 0.0
+
+CSRF_PLACEHOLDER = b"\x00qxs-csrf-token\x00"
+CSRF_TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+UNCACHEABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")
+
+
+def page_cache_seconds():
+    return getattr(settings, "QXS_PAGE_CACHE_SECONDS", 600)
+
+
+# --- The content generation ----------------------------------------------------------------
+
+
+def _uses_local_memory():
+    return isinstance(cache, LocMemCache)
+
+
+def _generation_file():
+    return Path(
+        getattr(settings, "QXS_CONTENT_GENERATION_FILE", None)
+        or Path(settings.VAR_DIR) / "content-generation"
+    )
+
+
+def content_generation():
+    """The current generation: a string that changes whenever public content changes.
+
+    ``None`` when it cannot be known (the shared cache is down): nothing is cached then.
+    """
+    if _uses_local_memory():
+        path = _generation_file()
+        try:
+            return str(path.stat().st_mtime_ns)
+        except FileNotFoundError:
+            _touch_generation_file(path)
+            return str(path.stat().st_mtime_ns)
+        except OSError:
+            return None
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A fresh start (or a flushed Redis): begin from the clock, so old page keys never return.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return None if value is None else str(value)
+
+
+def _touch_generation_file(path):
+    """Move the file's modification time forward by at least a nanosecond."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        previous = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        path.touch()
+        previous = 0
+    stamp = max(time.time_ns(), previous + 1)
+    os.utime(path, ns=(stamp, stamp))
+
+
+def bump_content_generation():
+    """Make every cached page unreachable: call after writing public content without signals."""
+    if _uses_local_memory():
+        try:
+            _touch_generation_file(_generation_file())
+        except OSError:
+            logger.exception("could not bump the content generation file")
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _content_changed(sender, **kwargs):
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    # Now, for this process and for tests that never commit; and again after the commit, so a
+    # request that read the old generation and rendered old rows meanwhile cannot be reused.
+    bump_content_generation()
+    transaction.on_commit(bump_content_generation)
+
+
+def connect_signals():
+    """Connected from ``QxsConfig.ready()``: every process, including management commands."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_content_changed, dispatch_uid=f"qxs-cache-{signal}")
+
+
+# --- Scheduled publications ----------------------------------------------------------------
+
+
+def next_publication_timestamp(generation):
+    """The Unix time of the earliest scheduled (future) publication, or ``NO_SCHEDULED``."""
+    from articles.models import Article
+
+    key = NEXT_PUBLICATION_KEY.format(generation=generation)
+    value = cache.get(key)
+    if value is None or (value != NO_SCHEDULED and value <= time.time()):
+        from django.db.models import Min
+        from django.utils import timezone
+
+        earliest = Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        ).aggregate(earliest=Min("published_at"))["earliest"]
+        value = earliest.timestamp() if earliest else NO_SCHEDULED
+        cache.set(key, value, timeout=NEXT_PUBLICATION_TIMEOUT)
+    return value
+
+
+def page_expiry(generation, now=None):
+    """When a page rendered now must stop being served (Unix time)."""
+    now = time.time() if now is None else now
+    expires = now + page_cache_seconds()
+    scheduled = next_publication_timestamp(generation)
+    if scheduled != NO_SCHEDULED:
+        expires = min(expires, scheduled)
+    return expires
+
+
+# --- The middleware ------------------------------------------------------------------------
+
+
+def _excluded_prefixes():
+    admin = "/" + getattr(settings, "ADMIN_URL", "admin/").lstrip("/")
+    return (
+        admin,
+        "/healthz",
+        "/i18n/",
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        *getattr(settings, "QXS_PAGE_CACHE_EXCLUDE", ()),
+    )
+
+
+def _reader_variant(request):
+    """What besides the URL changes an anonymous page: language and the font-size cookie."""
+    try:
+        from qxs.context_processors import font_size
+    except ImportError:
+        size = ""
+    else:
+        size = font_size(request)
+    return f"{getattr(request, 'LANGUAGE_CODE', settings.LANGUAGE_CODE)}|{size}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous public pages from the cache; see the module docstring for the rules.
+
+    Sits after the authentication and messages middleware (it needs their cookies' names and
+    ``request.user``) and inside the CSRF middleware (which sets the cookie for the token it
+    hands out on a cached page).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            response = self.get_response(request)
+            self._after_write(request, response)
+            return response
+        if not self._may_use_cache(request):
+            return self.get_response(request)
+        generation = content_generation()
+        if generation is None:
+            return self.get_response(request)
+        key = self._key(request, generation)
+        entry = cache.get(key)
+        if entry is not None and entry["expires"] > time.time():
+            return self._respond(request, entry, None, hit=True)
+
+        response = self.get_response(request)
+        if request.method != "GET" or not self._may_store(request, response):
+            return response
+        entry = self._entry(request, response, generation)
+        timeout = entry["expires"] - time.time()
+        if timeout > 0:
+            cache.set(key, entry, timeout=max(1, int(timeout)))
+        return self._respond(request, entry, response, hit=False)
+
+    # Which requests and responses take part.
+
+    def _may_use_cache(self, request):
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies:
+            return False
+        if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies:
+            return False
+        return not request.path.startswith(_excluded_prefixes())
+
+    def _may_store(self, request, response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        if any(word in cache_control for word in UNCACHEABLE_CACHE_CONTROL):
+            return False
+        session = getattr(request, "session", None)
+        if session is not None and session.modified:
+            return False
+        messages = getattr(request, "_messages", None)
+        if messages is not None and len(messages):
+            return False
+        user = getattr(request, "user", None)
+        return user is None or not user.is_authenticated
+
+    def _after_write(self, request, response):
+        """A staff member's successful POST may have written content without signals."""
+        if response.status_code >= 400 or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            bump_content_generation()
+
+    # Keys and entries.
+
+    def _key(self, request, generation):
+        parts = "\n".join(
+            [
+                request.scheme,
+                request.get_host(),
+                request.get_full_path(),
+                _reader_variant(request),
+            ]
+        )
+        digest = hashlib.sha256(parts.encode()).hexdigest()[:40]
+        return PAGE_KEY.format(generation=generation, digest=digest)
+
+    def _entry(self, request, response, generation):
+        content = response.content
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE"):
+            content = _cut_out_csrf_tokens(request, content)
+        etag = response.get("ETag") or quote_etag(hashlib.md5(content).hexdigest())
+        headers = [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in ("content-length", "etag", "set-cookie")
+        ]
+        return {
+            "content": content,
+            "headers": headers,
+            "etag": etag,
+            "expires": page_expiry(generation),
+        }
+
+    def _respond(self, request, entry, response, *, hit):
+        """The reader's response: 304 when their copy is current, else the page.
+
+        On a hit the page is rebuilt from the entry with a CSRF token of the reader's own; on a
+        miss it is the view's response, which already has one.
+        """
+        not_modified = get_conditional_response(request, etag=entry["etag"])
+        if not_modified is not None:
+            not_modified["ETag"] = entry["etag"]
+            return not_modified
+        if response is None:
+            content = entry["content"]
+            if CSRF_PLACEHOLDER in content:
+                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(content)
+            for name, value in entry["headers"]:
+                response[name] = value
+        response["ETag"] = entry["etag"]
+        if "Cache-Control" not in response:
+            # Browsers keep the page but ask again each time (cheap: a 304 via the ETag); shared
+            # proxies keep nothing, since the page carries the reader's CSRF token.
+            patch_cache_control(response, private=True, no_cache=True)
+        response["X-Cache"] = "hit" if hit else "miss"
+        return response
+
+
+def _cut_out_csrf_tokens(request, content):
+    """Replace the CSRF tokens this request was given by a placeholder."""
+    from django.middleware.csrf import _does_token_match
+
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return content
+
+    def replace(match):
+        token = match.group(0).decode()
+        try:
+            return CSRF_PLACEHOLDER if _does_token_match(token, secret) else match.group(0)
+        except Exception:
+            return match.group(0)
+
+    return CSRF_TOKEN_RE.sub(replace, content)

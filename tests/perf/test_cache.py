@@ -1,0 +1,276 @@
+"""The public page cache (qxs/cache.py): anonymous pages come from the cache and are never stale."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from qxs import cache as page_cache
+from tests.factories import ArticleFactory, HelpingPairFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_second_anonymous_request_is_a_hit_with_the_same_page(client):
+    """The first anonymous GET renders and stores the page, the second is served from the cache."""
+    ArticleFactory(title="缓存中的新闻")
+    first = get(client, "/news/")
+    second = get(client, "/news/")
+    assert first["X-Cache"] == "miss"
+    assert second["X-Cache"] == "hit"
+    assert "缓存中的新闻" in text(second)
+    assert first["ETag"] == second["ETag"]
+
+
+def test_a_hit_runs_no_query(client, django_assert_num_queries):
+    """A page served from the cache costs no database query."""
+    ArticleFactory()
+    get(client, "/news/")
+    with django_assert_num_queries(0):
+        assert get(client, "/news/")["X-Cache"] == "hit"
+
+
+def test_publishing_shows_at_once(client):
+    """A draft published in the admin (a save) appears on the next anonymous request."""
+    draft = ArticleFactory(title="尚未发布的稿件", status=Article.Status.DRAFT, published_at=None)
+    assert "尚未发布的稿件" not in text(get(client, "/news/"))
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now() - datetime.timedelta(minutes=1)
+    draft.save()
+    assert "尚未发布的稿件" in text(get(client, "/news/"))
+
+
+def test_editing_shows_at_once(client):
+    """An edited title shows on the list and on the article page on the next request."""
+    article = ArticleFactory(title="旧标题")
+    url = article.get_absolute_url()
+    assert "旧标题" in text(get(client, url))
+    assert "旧标题" in text(get(client, "/news/"))
+    article.title = "新标题"
+    article.save()
+    assert "新标题" in text(get(client, url))
+    assert "新标题" in text(get(client, "/news/"))
+
+
+def test_unpublishing_shows_at_once(client):
+    """An unpublished article leaves the list and its page answers 404 at once."""
+    article = ArticleFactory(title="将被撤下的稿件")
+    url = article.get_absolute_url()
+    get(client, url)
+    assert "将被撤下的稿件" in text(get(client, "/news/"))
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(url).status_code == 404
+    assert "将被撤下的稿件" not in text(get(client, "/news/"))
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(client):
+    """No write happens when a scheduled time arrives: pages cached before it expire at it."""
+    now = timezone.now()
+    ArticleFactory(title="早已发布")
+    ArticleFactory(title="定时发布的稿件", published_at=now + datetime.timedelta(minutes=2))
+    with time_machine.travel(now, tick=False):
+        page = text(get(client, "/news/"))
+        assert "早已发布" in page and "定时发布的稿件" not in page
+        assert get(client, "/news/")["X-Cache"] == "hit"
+    with time_machine.travel(now + datetime.timedelta(minutes=2, seconds=1), tick=False):
+        assert "定时发布的稿件" in text(get(client, "/news/"))
+
+
+def test_pages_expire_within_the_configured_bound(client, settings):
+    """Without scheduled articles a page lives at most QXS_PAGE_CACHE_SECONDS."""
+    settings.QXS_PAGE_CACHE_SECONDS = 60
+    ArticleFactory()
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        get(client, "/news/")
+        assert get(client, "/news/")["X-Cache"] == "hit"
+    with time_machine.travel(now + datetime.timedelta(seconds=61), tick=False):
+        assert get(client, "/news/")["X-Cache"] == "miss"
+
+
+def test_a_change_to_a_pair_or_agency_shows_at_once(client):
+    """Renaming an agency shows on the pairs page and on the agency's page at once."""
+    pair = HelpingPairFactory(
+        helper__short_name="温岭市技监局",
+        helped__short_name="富裕县技监局",
+        helped__division__longitude=Decimal("124.47000"),
+        helped__division__latitude=Decimal("47.80000"),
+    )
+    agency_url = pair.helper.get_absolute_url()
+    get(client, "/pairs/")
+    get(client, agency_url)
+    helper = pair.helper
+    helper.name = "温岭市市场监督管理局"
+    helper.short_name = "温岭市市场监管局"
+    helper.save()
+    pairs_page = text(get(client, "/pairs/"))
+    assert "温岭市市场监管局" in pairs_page or "温岭市市场监督管理局" in pairs_page
+    assert "温岭市市场监督管理局" in text(get(client, agency_url))
+
+
+def test_a_change_to_a_meeting_shows_at_once(client):
+    """A meeting's new title shows on its page at once."""
+    meeting = HelpingPairFactory().meeting
+    url = meeting.get_absolute_url()
+    get(client, url)
+    meeting.title = "质量兴市工作座谈会（更正）"
+    meeting.save()
+    assert "质量兴市工作座谈会（更正）" in text(get(client, url))
+
+
+def test_tag_changes_show_at_once(client):
+    """Adding a tag (an m2m change) shows on the article page at once."""
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    get(client, url)
+    article.tags.add("特种设备安全")
+    assert "特种设备安全" in text(get(client, url))
+
+
+def test_bulk_writes_need_an_explicit_bump(client):
+    """QuerySet.update() sends no signal: bump_content_generation() makes the change visible."""
+    article = ArticleFactory(title="批量修改前")
+    get(client, "/news/")
+    Article.objects.filter(pk=article.pk).update(title="批量修改后")
+    assert "批量修改前" in text(get(client, "/news/"))
+    page_cache.bump_content_generation()
+    assert "批量修改后" in text(get(client, "/news/"))
+
+
+def test_staff_are_never_served_a_cached_page(client):
+    """A logged-in editor sees the database, even when an anonymous copy is cached."""
+    article = ArticleFactory(title="匿名缓存版本")
+    get(client, "/news/")
+    Article.objects.filter(pk=article.pk).update(title="数据库中的版本")
+    editor = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    staff = Client()
+    staff.force_login(editor)
+    response = get(staff, "/news/")
+    assert "数据库中的版本" in text(response)
+    assert "X-Cache" not in response
+    # ... and an editor's page is never stored for the anonymous public either.
+    assert "匿名缓存版本" in text(get(client, "/news/"))
+
+
+def test_a_staff_post_bumps_the_generation(client):
+    """Admin actions may write with QuerySet.update(): any successful staff POST invalidates."""
+    editor = get_user_model().objects.create_user("chief", password="x", is_staff=True)
+    staff = Client()
+    staff.force_login(editor)
+    before = page_cache.content_generation()
+    staff.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert page_cache.content_generation() != before
+
+
+def test_an_anonymous_post_does_not_bump_the_generation(client):
+    """The public cannot empty the cache by posting."""
+    before = page_cache.content_generation()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert page_cache.content_generation() == before
+
+
+def test_private_responses_such_as_previews_are_never_stored(rf):
+    """A response marked private/no-store (the admin preview) is rendered every time."""
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        from django.http import HttpResponse
+
+        response = HttpResponse("预览")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    middleware = page_cache.PublicPageCacheMiddleware(view)
+    for _ in range(2):
+        request = rf.get("/news/preview/")
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+        middleware(request)
+    assert len(calls) == 2
+
+
+def test_admin_and_health_are_not_cached(client):
+    """The admin login page and /healthz always reach their view."""
+    for url in ("/admin/login/", "/healthz"):
+        client.get(url)
+        assert "X-Cache" not in client.get(url)
+
+
+def test_each_reader_gets_a_working_csrf_token_from_a_cached_page():
+    """The language form on a cached page carries the reader's own token, so it still posts."""
+    ArticleFactory()
+    first = Client(enforce_csrf_checks=True)
+    get(first, "/news/")
+    second = Client(enforce_csrf_checks=True)
+    response = get(second, "/news/")
+    assert response["X-Cache"] == "hit"
+    page = text(response)
+    if "csrfmiddlewaretoken" not in page:
+        pytest.skip("the page has no POST form any more")
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert page_cache.CSRF_PLACEHOLDER.decode() not in page
+    switch = second.post(
+        "/i18n/setlang/", {"language": "en", "next": "/news/", "csrfmiddlewaretoken": token}
+    )
+    assert switch.status_code == 302
+
+
+def test_language_and_font_size_are_part_of_the_key(client):
+    """An English reader and a large-print reader each get their own copy."""
+    ArticleFactory()
+    get(client, "/news/")
+    english = get(client, "/news/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english["X-Cache"] == "miss"
+    assert 'lang="en"' in text(english)
+    client.cookies["qxs_font_size"] = "large"
+    large = get(client, "/news/")
+    assert large["X-Cache"] == "miss"
+    assert "font-large" in text(large)
+
+
+def test_a_session_cookie_bypasses_the_cache(client):
+    """Anyone with a session (a logged-in editor, or messages stored for them) gets a fresh page."""
+    ArticleFactory()
+    get(client, "/news/")
+    client.cookies["sessionid"] = "anything"
+    assert "X-Cache" not in get(client, "/news/")
+
+
+def test_article_pages_and_feeds_answer_conditional_requests(client):
+    """A reader sending back the ETag gets 304 Not Modified, before and after a hit."""
+    article = ArticleFactory()
+    for url in (article.get_absolute_url(), "/news/feed/"):
+        first = get(client, url)
+        etag = first["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_an_edit_changes_the_etag(client):
+    """After an edit the old ETag no longer matches, so readers get the new page."""
+    article = ArticleFactory(title="修改前")
+    url = article.get_absolute_url()
+    etag = get(client, url)["ETag"]
+    article.title = "修改后"
+    article.save()
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "修改后" in text(response)
