@@ -33,7 +33,8 @@ class DivisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Division
 
-    code = factory.Sequence(lambda n: f"{110000 + n * 100:06d}")
+    # 9xxxxx is no province's prefix, so factory codes never collide with the demo's real ones.
+    code = factory.Sequence(lambda n: f"{900000 + n:06d}")
     name = factory.Sequence(lambda n: f"测试市{n}")
     level = Division.Level.PREFECTURE
     latitude = Decimal("40.00000")
