@@ -1,0 +1,255 @@
+"""Turning extracted pages into articles: plan first (read only), then apply (one transaction).
+
+``Importer.plan`` decides what a page would do — create, update, unchanged — and resolves its
+related items, agency mentions, meeting and pairs without writing anything; ``--dry-run`` and the
+admin preview show that plan. ``Importer.apply`` writes it. The management command and the admin
+upload both go through ``Importer``.
+
+Decisions:
+- Idempotency: a page whose fingerprint (normalised text) is already recorded is unchanged, under
+  any file name or encoding. A page from a recorded source with another fingerprint updates that
+  article (one history version). A page whose title is that of a stub (made earlier from a
+  related-news list) fills the stub in.
+- An update adds the links it finds and removes none, so what an editor linked by hand stays; the
+  status is left as it is unless ``publish`` is asked for.
+- Related items link to the article with the same title (for a title cut short with “…”, one that
+  starts with it and has the same date), else to a stub article: title and date only, ``is_stub``.
+"""
+
+import datetime
+import html
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles import models as article_models
+from articles.models import Article, Column
+from partnerships.models import Meeting
+
+from .extract import ExtractedPage, RelatedItem
+from .mentions import AgencyMatcher, find_meeting, pairs_of
+from .models import ImportRecord
+
+DEFAULT_COLUMN = ("work", "工作动态")
+SUMMARY_LENGTH = 120
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    FILL_STUB = "fill_stub"
+    UNCHANGED = "unchanged"
+
+    LABELS = {
+        CREATE: _("新建"),
+        UPDATE: _("更新"),
+        FILL_STUB: _("补全仅有标题的稿件"),
+        UNCHANGED: _("无变化"),
+    }
+
+
+@dataclass
+class RelatedLink:
+    item: RelatedItem
+    article: Article | None = None
+
+    @property
+    def is_new_stub(self):
+        return self.article is None
+
+
+@dataclass
+class ImportPlan:
+    source: str
+    page: ExtractedPage
+    action: str
+    article: Article | None = None
+    record: ImportRecord | None = None
+    related: list[RelatedLink] = field(default_factory=list)
+    agencies: list = field(default_factory=list)
+    ambiguities: list = field(default_factory=list)
+    meeting: Meeting | None = None
+    pairs: list = field(default_factory=list)
+
+    @property
+    def action_label(self):
+        return Action.LABELS[self.action]
+
+    @property
+    def warnings(self):
+        warnings = list(self.page.warnings)
+        if self.action == Action.CREATE and self.wants_publish and not self.page.published_on:
+            warnings.append(str(_("没有发布日期，稿件导入为草稿。")))
+        return warnings
+
+    wants_publish = False
+
+
+def default_column():
+    """The column imports go to unless told otherwise (工作动态, created when missing)."""
+    slug, name = DEFAULT_COLUMN
+    column = Column.objects.filter(slug=slug).first() or Column.objects.filter(name=name).first()
+    return column or Column.objects.create(slug=slug, name=name)
+
+
+def local_datetime(date, time=None):
+    """A date (and time) on the site's clock, as an aware datetime."""
+    naive = datetime.datetime.combine(date, time or datetime.time())
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def body_html(paragraphs):
+    return "\n".join(f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in paragraphs)
+
+
+def summary_of(paragraphs):
+    first = paragraphs[0] if paragraphs else ""
+    return first if len(first) <= SUMMARY_LENGTH else first[: SUMMARY_LENGTH - 1] + "…"
+
+
+class Importer:
+    """Plans and applies imports into one column; build it once per batch."""
+
+    def __init__(self, *, column=None, publish=False, user=None):
+        self.column = column or default_column()
+        self.publish = publish
+        self.user = user
+        self.matcher = AgencyMatcher.from_database()
+        self.meetings = list(Meeting.objects.only("pk", "title"))
+
+    # --- Planning (reads only) --------------------------------------------------------------
+
+    def plan(self, page, source):
+        source = source[:500]
+        plan = ImportPlan(source=source, page=page, action=Action.CREATE)
+        plan.wants_publish = self.publish
+        fingerprint = page.fingerprint
+        same_text = (
+            ImportRecord.objects.filter(fingerprint=fingerprint).select_related("article").first()
+        )
+        same_source = ImportRecord.objects.filter(source=source).select_related("article").first()
+        if same_text:
+            plan.action, plan.record, plan.article = (
+                Action.UNCHANGED,
+                same_text,
+                same_text.article,
+            )
+        elif same_source:
+            plan.action, plan.record, plan.article = (
+                Action.UPDATE,
+                same_source,
+                same_source.article,
+            )
+        else:
+            stub = Article.objects.filter(title=page.title, is_stub=True).order_by("pk").first()
+            if stub:
+                plan.action, plan.article = Action.FILL_STUB, stub
+        exclude = plan.article.pk if plan.article else None
+        plan.related = [
+            RelatedLink(item, self.find_related(item, exclude)) for item in page.related
+        ]
+        text = "\n".join([page.title, *page.paragraphs])
+        mentions = self.matcher.find(text)
+        plan.agencies, plan.ambiguities = mentions.agencies, mentions.ambiguities
+        plan.meeting = find_meeting(text, self.meetings)
+        plan.pairs = pairs_of(plan.agencies)
+        return plan
+
+    def find_related(self, item, exclude=None):
+        """The article a related-news item names: same title, or same start and date if cut."""
+        candidates = Article.objects.exclude(pk=exclude).order_by("is_stub", "pk")
+        found = candidates.filter(title=item.title).first()
+        prefix = item.title.rstrip("….").strip()
+        if not found and prefix != item.title and item.date and len(prefix) >= 8:
+            day_start = local_datetime(item.date)
+            found = candidates.filter(
+                title__startswith=prefix,
+                published_at__gte=day_start,
+                published_at__lt=day_start + datetime.timedelta(days=1),
+            ).first()
+        return found
+
+    # --- Applying (writes) ------------------------------------------------------------------
+
+    @transaction.atomic
+    def apply(self, plan):
+        """Write the plan in one transaction; returns the article (None if unchanged)."""
+        if plan.action == Action.UNCHANGED:
+            return None
+        page = plan.page
+        if plan.action == Action.CREATE:
+            article = Article(column=self.column, created_by=self.user)
+        else:
+            article = Article.objects.get(pk=plan.article.pk)
+        article.title = page.title
+        article.body = body_html(page.paragraphs)
+        if not article.summary or plan.action != Action.CREATE:
+            article.summary = summary_of(page.paragraphs)
+        article.source = page.source
+        article.author = page.author
+        if page.editor:
+            article.responsible_editor = page.editor
+        article.source_url = page.url or plan.source
+        article.is_stub = False
+        if page.published_on:
+            article.published_at = local_datetime(page.published_on, page.published_time)
+        if plan.action in (Action.CREATE, Action.FILL_STUB) or self.publish:
+            can_publish = self.publish and article.published_at is not None
+            if can_publish:
+                article.status = Article.Status.PUBLISHED
+            elif plan.action != Action.UPDATE:
+                article.status = Article.Status.DRAFT
+        if plan.meeting and article.meeting_id is None:
+            article.meeting = plan.meeting
+
+        # One history version holding the links: save the row without one, link, then record.
+        record_version = getattr(article_models, "record_article_version", None)
+        if record_version:
+            article.skip_history_when_saving = True
+        article.save()
+        related = [link.article or self._stub(link.item, article) for link in plan.related]
+        _add_missing(article.related, related)
+        _add_missing(article.agencies, plan.agencies)
+        _add_missing(article.pairs, plan.pairs)
+        if record_version:
+            record_version(article, created=plan.action == Action.CREATE)
+
+        record = plan.record or ImportRecord(source=plan.source)
+        if record.pk is None:
+            record = ImportRecord.objects.filter(source=plan.source).first() or record
+        record.article = article
+        record.fingerprint = page.fingerprint
+        record.encoding = page.encoding
+        record.save()
+        return article
+
+    def _stub(self, item, article):
+        """The article a related item names, found again (an earlier page may have made it)
+        or created as a stub: title and date only."""
+        found = self.find_related(item, exclude=article.pk)
+        if found:
+            return found
+        published_at = local_datetime(item.date) if item.date else None
+        status = (
+            Article.Status.PUBLISHED
+            if self.publish and published_at is not None
+            else Article.Status.DRAFT
+        )
+        return Article.objects.create(
+            title=item.title[:200],
+            column=self.column,
+            is_stub=True,
+            status=status,
+            published_at=published_at,
+            created_by=self.user,
+        )
+
+
+def _add_missing(manager, objects):
+    """Add to a many-to-many relation only what is missing (no write when nothing is)."""
+    present = set(manager.values_list("pk", flat=True))
+    missing = list({obj.pk: obj for obj in objects if obj.pk not in present}.values())
+    if missing:
+        manager.add(*missing)
