@@ -171,6 +171,28 @@ def page_expiry(generation, now=None):
     return expires
 
 
+def cached_for_generation(name, compute, timeout=None):
+    """``compute()``, cached until public content changes or the next scheduled publication.
+
+    For values derived from published content that views keep in the cache (the archive's
+    years, counts for a sidebar): keyed by the content generation, so they are never staler
+    than the pages themselves.
+    """
+    generation = content_generation()
+    if generation is None:
+        return compute()
+    key = f"qxs:generation:{generation}:{name}"
+    entry = cache.get(key)
+    if entry is not None and entry[1] > time.time():
+        return entry[0]
+    value = compute()
+    expires = page_expiry(generation)
+    if timeout is not None:
+        expires = min(expires, time.time() + timeout)
+    cache.set(key, (value, expires), timeout=max(1, int(expires - time.time()) + 1))
+    return value
+
+
 # --- The middleware ------------------------------------------------------------------------
 
 

@@ -274,3 +274,23 @@ def test_an_edit_changes_the_etag(client):
     response = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert "修改后" in text(response)
+
+
+def test_values_cached_for_a_generation_follow_the_content():
+    """cached_for_generation() recomputes after a write and when a scheduled time passes."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return Article.objects.published().count()
+
+    now = timezone.now()
+    ArticleFactory(published_at=now + datetime.timedelta(minutes=5))
+    with time_machine.travel(now, tick=False):
+        assert page_cache.cached_for_generation("count", compute) == 0
+        assert page_cache.cached_for_generation("count", compute) == 0
+        assert len(calls) == 1
+    with time_machine.travel(now + datetime.timedelta(minutes=5, seconds=1), tick=False):
+        assert page_cache.cached_for_generation("count", compute) == 1
+        ArticleFactory()
+        assert page_cache.cached_for_generation("count", compute) == 2

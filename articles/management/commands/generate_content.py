@@ -30,6 +30,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Column, TaggedArticle
 from partnerships.models import Agency, Division, HelpingPair, Meeting
+from qxs.cache import bump_content_generation
 
 SOURCE_PREFIX = "generated"
 # The twenty years of the archive end here; scheduled articles fall in the two years after it.
@@ -426,6 +427,8 @@ class Command(BaseCommand):
         )
         if created_ids and not no_index:
             self._index(created_ids)
+        # bulk_create sends no signals: make cached pages show the new articles.
+        bump_content_generation()
 
     @transaction.atomic
     def _write_batch(self, writer, numbers):
@@ -529,9 +532,18 @@ class Command(BaseCommand):
             indexing = None
         if indexing is not None and hasattr(indexing, "index_articles"):
             self.stdout.write("更新搜索索引（search.indexing.index_articles）……")
-            indexing.index_articles(
-                Article.objects.filter(pk__gte=min(article_ids), pk__lte=max(article_ids))
+            interactive = sys.stderr.isatty()
+            progress = ProgressBar(
+                self.stderr if interactive else self.stdout,
+                len(article_ids),
+                "索引",
+                interactive=interactive,
             )
+            indexing.index_articles(
+                Article.objects.filter(pk__gte=min(article_ids), pk__lte=max(article_ids)),
+                progress=progress.update,
+            )
+            progress.finish()
         elif "rebuild_search_index" in get_commands():
             self.stdout.write("重建搜索索引（rebuild_search_index）……")
             call_command("rebuild_search_index", stdout=self.stdout, stderr=self.stderr)
