@@ -1,52 +1,294 @@
+"""The public news pages: list with filters, column, tag and date archives, and the article page."""
+
+import datetime
+
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+from taggit.models import Tag
 
-from .models import Article, Column
+from partnerships.models import Agency, HelpingPair
+
+from .filters import ArticleAgency, ArticleFilter
+from .models import Article, Column, TaggedArticle
+
+ArticleRelated = Article.related.through
+
+# What a list row needs; the body stays in the database.
+LIST_FIELDS = ("title", "summary", "published_at", "created_at", "is_stub", "column__name")
+ARCHIVE_YEARS_CACHE_KEY = "articles:archive-years"
+ARCHIVE_YEARS_TIMEOUT = 10 * 60
+RELATED_LIMIT = 6
 
 
-class PublishedArticleMixin:
-    """Public views see published articles only, with what their templates need."""
+def archive_years():
+    """Years that have published news, newest first (cached: it scans every published row)."""
+    years = cache.get(ARCHIVE_YEARS_CACHE_KEY)
+    if years is None:
+        years = list(
+            Article.objects.published()
+            .annotate(year=ExtractYear("published_at"))
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        cache.set(ARCHIVE_YEARS_CACHE_KEY, years, ARCHIVE_YEARS_TIMEOUT)
+    return years
+
+
+class PublishedArticleListMixin:
+    """Published articles, 20 a page; a page past the end or a bad page number is a 404."""
 
     paginate_by = 20
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("column")
+        return (
+            Article.objects.published()
+            .select_related("column")
+            .only(*LIST_FIELDS, "column__slug", "column__order")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("columns", Column.objects.all())
+        context.setdefault("archive_years", archive_years())
+        return context
 
 
-class ArticleListView(PublishedArticleMixin, ListView):
-    template_name = "articles/article_list.html"
+class ArticleListView(PublishedArticleListMixin, ListView):
+    """``/news/``: every published article, narrowed by ``ArticleFilter``.
+
+    Invalid filter values are reported on the form; the valid ones still apply.
+    """
+
+    def get_queryset(self):
+        self.filterset = ArticleFilter(
+            self.request.GET or None, queryset=super().get_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filterset=self.filterset,
+            form=self.filterset.form,
+            page_title=_("新闻"),
+            show_filters=True,
+            **kwargs,
+        )
 
 
-class ColumnView(PublishedArticleMixin, ListView):
-    template_name = "articles/article_list.html"
+class ColumnView(PublishedArticleListMixin, ListView):
+    """``/news/column/<slug>/``: one column's articles."""
 
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
         return super().get_queryset().filter(column=self.column)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(column=self.column, **kwargs)
+        return super().get_context_data(
+            column=self.column,
+            page_title=self.column.name,
+            page_description=self.column.description,
+            feed_url=("articles:column-feed", self.column.slug),
+            **kwargs,
+        )
 
 
-class ArticleDetailView(PublishedArticleMixin, DetailView):
-    template_name = "articles/article_detail.html"
+class TagView(PublishedArticleListMixin, ListView):
+    """``/news/tag/<slug>/``: articles with a tag; a tag on no published article is a 404."""
 
-    def get_object(self, queryset=None):
-        article = super().get_object(queryset)
-        if self.request.path != article.get_absolute_url():
-            raise Http404
-        return article
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        tagged = TaggedArticle.objects.filter(tag=self.tag).values("content_object_id")
+        return super().get_queryset().filter(pk__in=tagged)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            tag=self.tag,
+            page_title=_("标签：%(tag)s") % {"tag": self.tag.name},
+            feed_url=("articles:tag-feed", self.tag.slug),
+            **kwargs,
+        )
+        if not context["paginator"].count:
+            raise Http404("No published article has this tag.")
+        return context
+
+
+class ArchiveView(PublishedArticleListMixin, ListView):
+    """``/news/<year>/`` and ``/news/<year>/<month>/``: articles published in that period.
+
+    Periods are in the site's time zone (Asia/Shanghai), as the dates on the pages are.
+    """
+
+    def get_period(self):
+        year = self.kwargs["year"]
+        month = self.kwargs.get("month")
+        if not 1900 <= year <= 2999:
+            raise Http404("Year out of range.")
+        zone = timezone.get_current_timezone()
+        if month is None:
+            start = datetime.datetime(year, 1, 1, tzinfo=zone)
+            end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
+        else:
+            month = int(month)
+            start = datetime.datetime(year, month, 1, tzinfo=zone)
+            end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+        return year, month, start, end
+
+    def get_queryset(self):
+        self.year, self.month, start, end = self.get_period()
+        return super().get_queryset().filter(published_at__gte=start, published_at__lt=end)
+
+    def get_context_data(self, **kwargs):
+        if self.month:
+            title = _("%(year)s年%(month)s月") % {"year": self.year, "month": self.month}
+            months = None
+        else:
+            title = _("%(year)s年") % {"year": self.year}
+            months = list(
+                self.object_list.annotate(month=ExtractMonth("published_at"))
+                .order_by("month")
+                .values("month")
+                .annotate(count=Count("pk"))
+            )
+        return super().get_context_data(
+            page_title=title,
+            archive_year=self.year,
+            archive_month=self.month,
+            archive_months=months,
+            **kwargs,
+        )
+
+
+def article_detail(request, year, month, pk):
+    """An article's public page; a wrong year or month in the URL redirects (301) to the right."""
+    article = get_object_or_404(
+        Article.objects.published().select_related(
+            "column", "cover_image", "meeting", "meeting__venue"
+        ),
+        pk=pk,
+    )
+    canonical = article.get_absolute_url()
+    if request.path != canonical:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
+    return render_article_page(request, article)
+
+
+def related_articles(article, tag_ids, agency_ids, limit=RELATED_LIMIT):
+    """Related news in one query: manual choices first, then by shared tags and agencies.
+
+    Only published articles; taggit's ``similar_objects()`` is avoided because it loads every
+    tagged row. Candidates are narrowed by indexed ``IN`` subqueries before they are scored.
+    """
+    manual = ArticleRelated.objects.filter(from_article_id=article.pk)
+    candidates = Q(pk__in=manual.values("to_article_id"))
+    shared_tags = shared_agencies = Value(0, output_field=IntegerField())
+    if tag_ids:
+        tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
+        candidates |= Q(pk__in=tagged.values("content_object_id"))
+        shared_tags = _count(tagged.filter(content_object_id=OuterRef("pk")), "content_object_id")
+    if agency_ids:
+        linked = ArticleAgency.objects.filter(agency_id__in=agency_ids)
+        candidates |= Q(pk__in=linked.values("article_id"))
+        shared_agencies = _count(linked.filter(article_id=OuterRef("pk")), "article_id")
+    return list(
+        Article.objects.published()
+        .filter(candidates)
+        .exclude(pk=article.pk)
+        .annotate(
+            is_manual=Exists(manual.filter(to_article_id=OuterRef("pk"))),
+            score=shared_tags + shared_agencies,
+        )
+        .order_by("-is_manual", "-score", "-published_at", "-pk")
+        .only("title", "published_at", "created_at", "is_stub")[:limit]
+    )
+
+
+def _count(rows, group_field):
+    """A correlated ``COUNT(*)`` of ``rows`` as an integer subquery (0 when there are none)."""
+    counted = rows.order_by().values(group_field).annotate(n=Count("*")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def column_neighbours(article):
+    """The newer and the older published article of the same column (or None)."""
+    if article.published_at is None:
+        return None, None
+    same_column = (
+        Article.objects.published()
+        .filter(column_id=article.column_id)
+        .exclude(pk=article.pk)
+        .only("title", "published_at", "created_at")
+    )
+    when = article.published_at
+    newer = (
+        same_column.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=article.pk))
+        .order_by("published_at", "pk")
+        .first()
+    )
+    older = (
+        same_column.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=article.pk))
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    return newer, older
 
 
 def render_article_page(request, article, *, preview=False):
     """Render an article exactly as its public page shows it.
 
     The public detail view and the admin preview both call this, so a preview is the real page.
+    Related lists are loaded here (a fixed number of queries, whatever the article links to).
     """
-    response = render(
-        request, "articles/article_detail.html", {"article": article, "preview": preview}
-    )
+    tags, agencies, pairs, attachments, related = [], [], [], [], []
+    newer = older = None
+    if article.pk is not None:
+        prefetch_related_objects(
+            [article],
+            "tags",
+            Prefetch("agencies", queryset=Agency.objects.select_related("division")),
+            Prefetch("pairs", queryset=HelpingPair.objects.select_related("helper", "helped")),
+            "attachments",
+        )
+        tags = list(article.tags.all())
+        agencies = list(article.agencies.all())
+        pairs = list(article.pairs.all())
+        attachments = list(article.attachments.all())
+        related = related_articles(
+            article, [tag.pk for tag in tags], [agency.pk for agency in agencies]
+        )
+        newer, older = column_neighbours(article)
+    context = {
+        "article": article,
+        "preview": preview,
+        "print_view": request.GET.get("print") == "1",
+        "tags": tags,
+        "agencies": agencies,
+        "pairs": pairs,
+        "attachments": attachments,
+        "related_articles": related,
+        "newer_article": newer,
+        "older_article": older,
+    }
+    response = render(request, "articles/article_detail.html", context)
     if preview:
         response["Cache-Control"] = "private, no-store"
     return response

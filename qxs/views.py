@@ -1,18 +1,90 @@
-"""Pages that draw on several apps."""
+"""Pages that draw on several apps, and the site's small plain endpoints."""
 
-from django.shortcuts import render
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article
 from partnerships.models import HelpingPair, Meeting
 
+from .context_processors import FONT_SIZE_COOKIE, FONT_SIZES
+
+FONT_SIZE_COOKIE_AGE = 365 * 24 * 60 * 60
+
 
 def home(request):
-    """The home page: latest news, featured articles, the symposium and the pairs."""
+    """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
     published = Article.objects.published().select_related("column")
+    featured = list(
+        published.filter(featured=True, is_stub=False)
+        .select_related("cover_image")
+        .defer("body")[:3]
+    )
+    latest = list(
+        published.exclude(pk__in=[article.pk for article in featured]).only(
+            "title", "published_at", "created_at", "is_stub", "column__name", "column__slug"
+        )[:10]
+    )
+    # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
+    symposium = (
+        Meeting.objects.select_related("venue", "organiser")
+        .annotate(
+            pair_count=Count("pairs", distinct=True),
+            participant_count=Count("participants", distinct=True),
+        )
+        .order_by("-pair_count", "-start_date", "pk")
+        .first()
+    )
+    pairs = HelpingPair.objects.select_related(
+        "helper", "helped", "helper__division", "helped__division"
+    )[:8]
     context = {
-        "latest_articles": published[:10],
-        "featured_articles": published.filter(featured=True)[:4],
-        "meetings": Meeting.objects.select_related("venue", "organiser")[:3],
-        "pairs": HelpingPair.objects.select_related("helper", "helped")[:8],
+        "featured_articles": featured,
+        "latest_articles": latest,
+        "symposium": symposium,
+        "pairs": pairs,
     }
     return render(request, "home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def set_font_size(request):
+    """Remember the reader's text size (大/中/小) in a cookie and go back to the page.
+
+    The article page's size links come here, so the switch works with no JavaScript at all;
+    ``static/js/site.js`` does the same in place when scripts run.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    size = data.get("size", "")
+    if size not in FONT_SIZES:
+        return HttpResponseBadRequest("Unknown font size.", content_type="text/plain")
+    next_url = data.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    response = redirect(next_url)
+    response.set_cookie(
+        FONT_SIZE_COOKIE,
+        size,
+        max_age=FONT_SIZE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    """robots.txt: everything public may be crawled except the admin and the font-size switch."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /i18n/",
+        f"Disallow: {reverse('font-size')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Column
+from articles.models import Article, Attachment, Column, Image
 from partnerships.models import (
     Agency,
     AgreementClause,
@@ -129,3 +129,21 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     source = "国家质检总局"
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    file = factory.django.ImageField(width=800, height=500, format="PNG", filename="photo.png")
+    alt_text = factory.Sequence(lambda n: f"座谈会现场照片{n}")
+    caption = "会议现场"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    article = factory.SubFactory(ArticleFactory)
+    title = factory.Sequence(lambda n: f"会议材料{n}")
+    file = factory.django.FileField(filename="agreement.pdf", data=b"%PDF-1.4\n" + b"0" * 2040)

@@ -1,0 +1,131 @@
+"""The news list's filters: column, tag, agency, province, date range and keyword."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Agency, Division
+
+from .models import Article, Column, TaggedArticle
+
+ArticleAgency = Article.agencies.through
+
+# Longer digit strings cannot be a primary key (and would overflow PostgreSQL's bigint).
+MAX_ID_DIGITS = 18
+
+
+class AgencyField(forms.CharField):
+    """An agency by number (links from agency pages use ``?agency=17``) or by part of its name.
+
+    A text box rather than a list of every agency: there can be thousands of them.
+    """
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if value.isdigit():
+            agency = None
+            if len(value) <= MAX_ID_DIGITS:
+                agency = Agency.objects.filter(pk=int(value)).first()
+            if agency is None:
+                raise ValidationError(_("没有编号为 %(id)s 的机构。"), params={"id": value})
+            return agency
+        return value
+
+
+class AgencyFilter(django_filters.Filter):
+    field_class = AgencyField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ArticleFilterForm(forms.Form):
+    """Checks that the date range is in order."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("结束日期不能早于起始日期。"))
+        return cleaned_data
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Filters over ``Article.objects.published()`` for the news list.
+
+    Multi-valued relations are filtered through ``pk__in`` subqueries, so an article never appears
+    twice and the ordering of the list stays the plain publication order.
+    """
+
+    q = django_filters.CharFilter(
+        label=_("关键词"), method="filter_keyword", max_length=100, strip=True
+    )
+    column = django_filters.ModelChoiceFilter(
+        label=_("栏目"),
+        queryset=Column.objects.all(),
+        to_field_name="slug",
+        empty_label=_("全部栏目"),
+    )
+    tag = django_filters.CharFilter(label=_("标签"), method="filter_tag", max_length=100)
+    agency = AgencyFilter(
+        label=_("机构"),
+        method="filter_agency",
+        max_length=100,
+        help_text=_("机构名称或简称的一部分。"),
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("省份"),
+        queryset=Division.objects.filter(level=Division.Level.PROVINCE).only("code", "name"),
+        to_field_name="code",
+        empty_label=_("全部省份"),
+        method="filter_province",
+    )
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"),
+        field_name="published_at",
+        lookup_expr="date__gte",
+        widget=DateInput,
+    )
+    date_to = django_filters.DateFilter(
+        label=_("结束日期"),
+        field_name="published_at",
+        lookup_expr="date__lte",
+        widget=DateInput,
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+        form = ArticleFilterForm
+
+    def filter_keyword(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+    def filter_tag(self, queryset, name, value):
+        tagged = TaggedArticle.objects.filter(Q(tag__slug=value) | Q(tag__name=value))
+        return queryset.filter(pk__in=tagged.values("content_object_id"))
+
+    def filter_agency(self, queryset, name, value):
+        if isinstance(value, Agency):
+            links = ArticleAgency.objects.filter(agency=value)
+        else:
+            links = ArticleAgency.objects.filter(
+                Q(agency__name__icontains=value) | Q(agency__short_name__icontains=value)
+            )
+        return queryset.filter(pk__in=links.values("article_id"))
+
+    def filter_province(self, queryset, name, value):
+        """Articles about an agency in the province, or about a meeting held there."""
+        prefix = value.code[:2]
+        links = ArticleAgency.objects.filter(agency__division__code__startswith=prefix)
+        return queryset.filter(
+            Q(pk__in=links.values("article_id")) | Q(meeting__venue__code__startswith=prefix)
+        )
