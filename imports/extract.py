@@ -306,6 +306,11 @@ def parse_meta_line(line):
                 fields["date"], fields["time"] = date, time
         elif kind != "ignored" and value and kind not in fields:
             fields[kind] = value
+    if "date" not in fields:
+        # An unlabelled date beside labelled fields: “2005年4月2日 09:00 来源：…”.
+        date, time = find_date(line[: matches[0].start()])
+        if date:
+            fields["date"], fields["time"] = date, time
     # A body sentence that happens to contain “时间：” is long; a label line is mostly labels.
     return fields or None
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles import demo as articles_demo
 from partnerships import demo as partnerships_demo
 
 
@@ -10,4 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             meeting = partnerships_demo.load()
+            articles_demo.load(meeting)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {meeting.title}"))
