@@ -100,7 +100,14 @@ def pairing_diagram(pairs):
 def _arc(pair, start, end):
     """A quadratic curve bowing to the right of the helper→helped direction."""
     dx, dy = end.x - start.x, end.y - start.y
-    length = math.hypot(dx, dy) or 1.0
+    length = math.hypot(dx, dy)
+    if length < 2 * POINT_RADIUS:
+        # Both agencies in (almost) one place: a small loop above the point.
+        x, y = start.x, start.y
+        path = (
+            f"M{x:.1f},{y:.1f} C{x - 18:.1f},{y - 36:.1f} {x + 18:.1f},{y - 36:.1f} {x:.1f},{y:.1f}"
+        )
+        return Arc(pair, path, round(x, 1), round(y - 27, 1))
     bow = 0.18 * length
     cx = (start.x + end.x) / 2 - dy / length * bow
     cy = (start.y + end.y) / 2 + dx / length * bow
