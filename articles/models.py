@@ -84,6 +84,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
 
+ARTICLE_HISTORY = HistoricalRecords(
+    m2m_fields=["agencies", "pairs"],
+    verbose_name=_("稿件历史版本"),
+    verbose_name_plural=_("稿件历史版本"),
+    user_related_name="+",
+)
+
+
 class Article(models.Model):
     """A news article."""
 
@@ -191,12 +199,7 @@ class Article(models.Model):
     # Every save (admin, services, management commands) keeps a version with who and when. The
     # admin saves the row and its relations first and records one version afterwards
     # (ArticleAdmin.save_related), so a version holds the agencies and pairs it was saved with.
-    history = HistoricalRecords(
-        m2m_fields=["agencies", "pairs"],
-        verbose_name=_("稿件历史版本"),
-        verbose_name_plural=_("稿件历史版本"),
-        user_related_name="+",
-    )
+    history = ARTICLE_HISTORY
 
     class Meta:
         verbose_name = _("稿件")
@@ -263,6 +266,17 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+
+def record_article_version(article, *, created=False):
+    """Write the history entry of a save made with ``article.skip_history_when_saving`` set.
+
+    Used when the row is saved before its many-to-many relations (the admin, restoring a
+    version), so that the entry holds the relations as they were saved.
+    """
+    if hasattr(article, "skip_history_when_saving"):
+        del article.skip_history_when_saving
+    ARTICLE_HISTORY.create_historical_record(article, "+" if created else "~")
 
 
 class StatusChange(models.Model):
