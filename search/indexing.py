@@ -14,6 +14,9 @@ from .models import ArticleSearchDocument
 from .text import html_to_text, index_tokens, normalize
 
 BATCH_SIZE = 500
+# After indexing this many rows at once, PostgreSQL gets fresh statistics and a flushed GIN
+# pending list, so the planner uses the index for rare words straight away.
+BULK_THRESHOLD = 1000
 
 
 def uses_postgres():
@@ -51,6 +54,8 @@ def index_articles(queryset=None, batch_size=BATCH_SIZE, progress=None):
             ]
         )
         if not rows:
+            if done >= BULK_THRESHOLD and uses_postgres():
+                _refresh_planner_data()
             return done
         last_pk = rows[-1][0]
         tags = {}
@@ -106,3 +111,10 @@ def _write(documents):
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _refresh_planner_data():
+    table = connection.ops.quote_name(ArticleSearchDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", ["search_doc_vector_gin"])
+        cursor.execute(f"ANALYZE {table}")

@@ -14,6 +14,8 @@ from .text import normalize, query_terms, term_tsquery
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
+# Matches ranked and counted per query (the newest ones); the page says "more than" beyond.
+MAX_RESULTS = 1000
 
 # Fallback (non-PostgreSQL) ranking: a title match outweighs a summary match, which outweighs
 # the body, as ts_rank's A/B/C weights do on PostgreSQL.
@@ -56,34 +58,47 @@ def parse_query(raw, synonym_groups):
     return ParsedQuery(text=text, terms=terms[:MAX_TERMS])
 
 
-def search_articles(parsed, order="relevance"):
-    """Published articles matching every term of ``parsed``, best first (or newest first)."""
-    articles = Article.objects.published().select_related("column")
+def search_articles(parsed, order="relevance", column=None, start=None, end=None):
+    """Published articles matching every term of ``parsed``, best first (or newest first).
+
+    Only the newest ``MAX_RESULTS`` matches are ranked and counted, so a query that matches most
+    of the archive (质量, 技监局) costs about as much as a rare one; narrower filters reach
+    further back.
+    """
+    matches = Article.objects.published()
+    if column is not None:
+        matches = matches.filter(column=column)
+    if start is not None:
+        matches = matches.filter(published_at__date__gte=start)
+    if end is not None:
+        matches = matches.filter(published_at__date__lte=end)
     if connection.vendor == "postgresql":
         tsquery = " & ".join(
             "(" + " | ".join(f"({term_tsquery(alt)})" for alt in alts) + ")"
             for alts in parsed.terms
         )
         query = SearchQuery(tsquery, config="simple", search_type="raw")
-        articles = articles.filter(search_document__vector=query)
+        matches = matches.filter(search_document__vector=query)
         rank = SearchRank(F("search_document__vector"), query)
     else:
-        matches = Q()
+        condition = Q()
         rank = Value(0)
         for alts in parsed.terms:
-            term_matches = Q()
+            term_condition = Q()
             for field_name, weight in FALLBACK_WEIGHTS:
                 in_field = Q()
                 for alt in alts:
                     in_field |= Q(**{f"search_document__{field_name}__contains": alt})
-                term_matches |= in_field
+                term_condition |= in_field
                 rank = rank + Case(
                     When(in_field, then=Value(weight)),
                     default=Value(0),
                     output_field=IntegerField(),
                 )
-            matches &= term_matches
-        articles = articles.filter(matches)
+            condition &= term_condition
+        matches = matches.filter(condition)
+    newest = matches.order_by("-published_at", "-pk").values("pk")[:MAX_RESULTS]
+    articles = Article.objects.filter(pk__in=newest).select_related("column")
     if order == "date":
         return articles.order_by("-published_at", "-pk")
     return articles.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")

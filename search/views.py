@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from .forms import SearchFilterForm
 from .highlight import highlight, snippet
 from .models import SearchQueryLog
-from .query import parse_query, search_articles
+from .query import MAX_RESULTS, parse_query, search_articles
 from .synonyms import synonym_groups
 from .text import html_to_text
 
@@ -34,13 +34,13 @@ def search(request):
     if parsed.error:
         return render(request, "search/search.html", context)
 
-    articles = search_articles(parsed, order=filters.get("sort", "relevance"))
-    if "column" in filters:
-        articles = articles.filter(column=filters["column"])
-    if "start" in filters:
-        articles = articles.filter(published_at__date__gte=filters["start"])
-    if "end" in filters:
-        articles = articles.filter(published_at__date__lte=filters["end"])
+    articles = search_articles(
+        parsed,
+        order=filters.get("sort", "relevance"),
+        column=filters.get("column"),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
 
     started = time.perf_counter()
     paginator = Paginator(articles, PER_PAGE)
@@ -59,6 +59,7 @@ def search(request):
     context.update(
         page_obj=page_obj,
         results=results,
+        more_than=MAX_RESULTS if paginator.count >= MAX_RESULTS else None,
         expansions=[alt for alts in parsed.terms for alt in alts[1:]],
     )
     return render(request, "search/search.html", context)
