@@ -20,20 +20,31 @@ class ResilientRedisCache(RedisCache):
     into a 500. Here reads miss, writes are dropped and the site serves from the database. After a
     failure Redis is left alone for ``retry_interval`` seconds (per process), so requests do not
     each wait for a connection timeout while it is down.
+
+    A dropped write (a delete, or the page cache's generation bump) would leave a stale entry
+    behind in Redis, so the first call that reaches Redis again after one clears it first.
     """
 
     retry_interval = 5.0
+    writes = frozenset({"add", "set", "touch", "delete", "incr", "set_many", "delete_many"})
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._down_until = 0.0
+        self._writes_lost = False
 
     def _call(self, method, fallback, *args, **kwargs):
         if time.monotonic() < self._down_until:
+            self._writes_lost = self._writes_lost or method in self.writes
             return fallback
         try:
+            if self._writes_lost:
+                super().clear()
+                self._writes_lost = False
+                logger.warning("Redis is back: cleared it, writes made while it was down were lost")
             return getattr(super(), method)(*args, **kwargs)
         except REDIS_FAILURES as exc:
+            self._writes_lost = self._writes_lost or method in self.writes
             self._down_until = time.monotonic() + self.retry_interval
             logger.warning(
                 "Redis unavailable (%s), serving without the cache for %ss: %s",

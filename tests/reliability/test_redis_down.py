@@ -4,11 +4,12 @@ import time
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client, override_settings
 
 from tests.factories import ArticleFactory
 
+from .servers import TcpProxy
 from .test_database_down import PUBLIC_URLS
 
 
@@ -98,3 +99,23 @@ def test_a_reachable_redis_is_used_normally(redis_up):
     assert redis_up.add("n", 1) is True
     assert redis_up.incr("n") == 2
     assert redis_up.get("n") == 2
+
+
+def test_writes_lost_while_redis_was_down_do_not_leave_stale_entries(redis_up):
+    """A delete dropped during an outage would leave the old value in Redis; the first call after
+    Redis answers again clears it, so the old value is never served."""
+    proxy = TcpProxy("127.0.0.1", 6379)
+    proxy.up()
+    try:
+        with override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{proxy.port}/15")):
+            caches["default"].retry_interval = 0.0  # try again at once, not after 5 s
+            cache.set("page", "old version")
+            proxy.down()
+            cache.delete("page")  # dropped: Redis is unreachable
+            assert cache.get("page") is None
+            proxy.up()
+            assert cache.get("page") is None
+            cache.set("page", "new version")
+            assert cache.get("page") == "new version"
+    finally:
+        proxy.down()

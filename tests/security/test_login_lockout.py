@@ -68,7 +68,7 @@ def test_lock_is_for_the_user_from_that_address_only(client, editor):
 
 def test_lock_ends_after_the_cool_off(client, editor, settings):
     """After the cool-off period (15 minutes by default) the right password works again."""
-    assert settings.AXES_COOLOFF_TIME == datetime.timedelta(minutes=15)
+    assert datetime.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
         fail_five_times(client)
@@ -101,7 +101,9 @@ def test_behind_a_proxy_the_forwarded_client_address_is_locked(client, editor):
         )
     assert response.status_code == 429
 
-    response = login(client, "editor", "pw-for-tests", ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    response = login(
+        client, "editor", "pw-for-tests", ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.9"
+    )
     assert response.status_code == 302
 
 
