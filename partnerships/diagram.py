@@ -49,6 +49,8 @@ class Arc:
 class Diagram:
     width: int
     height: int
+    left: int = 0  # the viewBox origin: the drawing is cropped to what it shows
+    top: int = 0
     nodes: list = field(default_factory=list)
     arcs: list = field(default_factory=list)
     missing: list = field(default_factory=list)  # pairs left out for want of coordinates
@@ -94,7 +96,33 @@ def pairing_diagram(pairs):
         start = nodes[pair.helper.division.code]
         end = nodes[pair.helped.division.code]
         arcs.append(_arc(pair, start, end))
-    return Diagram(width, height, list(nodes.values()), arcs, missing)
+    diagram = Diagram(width, height, nodes=list(nodes.values()), arcs=arcs, missing=missing)
+    _crop(diagram)
+    return diagram
+
+
+def _crop(diagram, padding=10):
+    """Shrink the viewBox to the points, labels and arcs, so a phone shows them at their largest."""
+    xs, ys = [], []
+    for node in diagram.nodes:
+        box = _label_box(node, "right")
+        width = box[2] - box[0]
+        xs += [node.x - POINT_RADIUS, node.x + POINT_RADIUS, node.label_x, node.label_x + width]
+        ys += [node.y - POINT_RADIUS, node.y + POINT_RADIUS, node.label_y - FONT_SIZE]
+        ys.append(node.label_y + 2)
+    for arc in diagram.arcs:
+        # A Bézier curve stays within its control points.
+        numbers = arc.path.replace("M", " ").replace("Q", " ").replace("C", " ").split()
+        for point in numbers:
+            x, y = (float(v) for v in point.split(","))
+            xs.append(x)
+            ys.append(y)
+        xs += [arc.number_x - 9, arc.number_x + 9]
+        ys += [arc.number_y - 9, arc.number_y + 9]
+    diagram.left = math.floor(min(xs) - padding)
+    diagram.top = math.floor(min(ys) - padding)
+    diagram.width = math.ceil(max(xs) + padding) - diagram.left
+    diagram.height = math.ceil(max(ys) + padding) - diagram.top
 
 
 def _arc(pair, start, end):
