@@ -173,3 +173,21 @@ def test_query_count_is_fixed(client, django_assert_num_queries, size):
     assert response.context["page_obj"].paginator.count == size
     with django_assert_num_queries(5):  # a column filter adds its lookup
         client.get(URL, {"q": "特种设备", "column": article.column.slug})
+
+
+@pytest.mark.django_db
+def test_only_the_newest_matches_are_counted_and_ranked(client, monkeypatch):
+    """Past the cap the page says "more than" and lists the newest matches; filters reach back."""
+    monkeypatch.setattr("search.query.MAX_RESULTS", 3)
+    monkeypatch.setattr("search.views.MAX_RESULTS", 3)
+    start = timezone.now() - datetime.timedelta(days=10)
+    for n in range(5):
+        ArticleFactory(title=f"质量攻关{n}", published_at=start + datetime.timedelta(days=n))
+    response = client.get(URL, {"q": "质量攻关"})
+    assert sorted(result_titles(response)) == ["质量攻关2", "质量攻关3", "质量攻关4"]
+    assert "找到 3 篇以上" in response.text
+    response = client.get(
+        URL, {"q": "质量攻关", "end": timezone.localdate(start + datetime.timedelta(days=1))}
+    )
+    assert sorted(result_titles(response)) == ["质量攻关0", "质量攻关1"]
+    assert "找到 2 篇" in response.text
