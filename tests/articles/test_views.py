@@ -225,7 +225,13 @@ def test_year_and_month_archives_follow_beijing_time(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/news/", "/news/?column=work&q=质量", "/news/column/work/", "/news/tag/质量兴市/", "/news/2004/"],
+    [
+        "/news/",
+        "/news/?column=work&q=质量",
+        "/news/column/work/",
+        "/news/tag/质量兴市/",
+        "/news/2004/",
+    ],
 )
 def test_list_pages_query_count_does_not_grow_with_rows(client, url):
     """The same number of queries with 3 and with 25 articles (tags, agencies and all)."""
