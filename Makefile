@@ -10,13 +10,14 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev run serve demo test lint format messages clean
+.PHONY: help install install-dev run serve demo test lint format messages clean bench
 
 help:
 	@echo "make run      create .venv, install, migrate SQLite, load the demo, serve on 127.0.0.1:$(PORT)"
 	@echo "make test     install the dev extra and run the whole test suite"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
+	@echo "make bench    PostgreSQL + 100,000 articles + gunicorn + wrk: writes var/bench.json"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,11 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Needs a PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/qxs_bench);
+# installs wrk with apt-get when it is missing. See bench/run.py and the README.
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles

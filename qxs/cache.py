@@ -257,6 +257,10 @@ class PublicPageCacheMiddleware:
     # Which requests and responses take part.
 
     def _may_use_cache(self, request):
+        # The benchmark measures uncached pages by sending this header (unset in production).
+        bypass_header = getattr(settings, "QXS_PAGE_CACHE_BYPASS_HEADER", None)
+        if bypass_header and bypass_header in request.META:
+            return False
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies:
             return False

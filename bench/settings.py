@@ -1,0 +1,12 @@
+"""Production settings plus the benchmark's hello-world view (``bench/urls.py``).
+
+Only ``bench/run.py`` starts the site with these; the public site never has ``/bench/hello/``.
+"""
+
+from qxs.settings.prod import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+# The hello view is the ceiling: it goes through every middleware but never through the cache.
+QXS_PAGE_CACHE_EXCLUDE = ("/bench/",)
+# The uncached rounds send this header so the page cache neither serves nor stores their pages.
+QXS_PAGE_CACHE_BYPASS_HEADER = "HTTP_X_BENCH_NO_CACHE"
