@@ -140,7 +140,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "imports/admin/preview.html",
             self._context(
                 request,
-                _("确认导入"),
+                _("导入预览"),
                 entries=entries,
                 token=token,
                 importable=bool(pending),

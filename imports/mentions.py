@@ -111,7 +111,8 @@ class AgencyMatcher:
         return mentions
 
     def _order_key(self, pk):
-        return (self.agencies[pk].kind, self.agencies[pk].name)
+        agency = self.agencies[pk]
+        return (list(Agency.Kind.values).index(agency.kind), agency.name)
 
 
 def _names(agency):
