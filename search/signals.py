@@ -7,8 +7,13 @@ whether an article is public is decided at query time by ``Article.objects.publi
 from .indexing import index_article
 from .synonyms import clear_synonym_cache
 
+INDEXED_FIELDS = frozenset({"title", "summary", "body"})
 
-def article_saved(sender, instance, **kwargs):
+
+def article_saved(sender, instance, update_fields=None, **kwargs):
+    # A save of other fields only (status, publication time) leaves the text as it was.
+    if update_fields is not None and not INDEXED_FIELDS & set(update_fields):
+        return
     index_article(instance)
 
 

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.query import parse_query, search_articles
 from search.synonyms import synonym_groups
@@ -79,3 +81,29 @@ def test_parse_query_caps_terms():
     """A query of many words is cut to ten terms, so it stays cheap."""
     parsed = parse_query(" ".join(f"词{n}" for n in range(30)), [])
     assert len(parsed.terms) == 10
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(raw=st.text(max_size=40))
+def test_any_text_searches_without_error(raw):
+    """Any string at all (emoji, combining marks, other scripts, NUL) parses and runs."""
+    parsed = parse_query(raw, [])
+    if not parsed.error:
+        list(search_articles(parsed)[:10])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw", ["µ²ª", "ǅ", "ภาษาไทย", "हिन्दी", "العربية", "🙂质量🙂", "Ⅻ", "ｶﾀｶﾅ", "𠀋𡈽", "a̐é"]
+)
+def test_unusual_scripts_search_without_error(raw):
+    """Letters PostgreSQL's parser may split or drop still give a valid query."""
+    ArticleFactory(title=f"标题{raw}")
+    parsed = parse_query(raw, [])
+    assert not parsed.error
+    list(search_articles(parsed))
