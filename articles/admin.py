@@ -9,7 +9,6 @@ import difflib
 import re
 from html import unescape
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -26,7 +25,13 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import ArticleAdminForm, ArticleChangeListForm, MoveForm, conflict_message
+from .forms import (
+    ArticleAdminForm,
+    ArticleChangeListForm,
+    ImageAdminForm,
+    MoveForm,
+    conflict_message,
+)
 from .images import make_renditions
 from .models import (
     Article,
@@ -46,12 +51,6 @@ class ColumnAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class ImageAdminForm(forms.ModelForm):
-    class Meta:
-        model = Image
-        fields = ["file", "alt_text", "caption"]
 
 
 @admin.register(Image)

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .models import Article
+from .images import validate_image_upload
+from .models import Article, Image
 from .services import can_edit
 from .widgets import ProseEditorWidget
 
@@ -205,3 +206,20 @@ class MoveForm(forms.Form):
         if publish_at is not None and publish_at <= timezone.now():
             raise ValidationError(_("定时发布的时间必须晚于现在。"), code="past")
         return publish_at
+
+
+class CheckedImageField(forms.ImageField):
+    """Checks type, bytes and pixels (``articles.images``) before Django's own decoding check,
+    so a bomb or a renamed file gets our specific message, and nothing big is decoded."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_image_upload(data)
+        return super().to_python(data)
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption"]
+        field_classes = {"file": CheckedImageField}

@@ -151,8 +151,13 @@ def _rendition_format(image):
 
 
 def rendition_name(image, width):
-    """Where the ``width``-pixel copy of ``image`` lives in the media storage."""
-    return f"renditions/{image.pk}/{width}w.{_rendition_format(image)[1]}"
+    """Where the ``width``-pixel copy of ``image`` lives in the media storage.
+
+    Named after the original file (whose name the storage keeps unique), so a replaced picture
+    never shows an old copy.
+    """
+    stem = PurePosixPath(image.file.name).with_suffix("")
+    return f"renditions/{stem}-{width}w.{_rendition_format(image)[1]}"
 
 
 def make_rendition(image, width):

@@ -147,3 +147,19 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     title = factory.Sequence(lambda n: f"会议材料{n}")
     file = factory.django.FileField(filename="agreement.pdf", data=b"%PDF-1.4\n" + b"0" * 2040)
+
+
+class StaffUserFactory(UserFactory):
+    """A staff user; ``groups=["编辑"]`` or ``["审核"]`` puts them in the editorial groups."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
