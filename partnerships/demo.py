@@ -2,7 +2,8 @@
 
 Every fact below is stated in ``shared/seeds/000_d05c501f73f7c3bb.txt``; names the report wrote
 are kept exactly as written (``written_as``) beside the official full names. Division codes are
-GB/T 2260; coordinates are the government seats, to five decimals. ``load()`` goes through
+GB/T 2260; coordinates are the government seats, stored to five decimals but good to a few
+kilometres (enough for the pairing diagram; not survey data). ``load()`` goes through
 ``qxs.demo.upsert``, so a second run changes no row.
 """
 
@@ -47,8 +48,8 @@ DIVISIONS = [
         "金州区",
         C,
         "210200",
-        "39.05014",
-        "121.78287",
+        "39.10000",
+        "121.71000",
         "",
         "2014年起属大连金普新区（国家级新区）管理，行政区划代码仍为 210213。",
     ),
@@ -98,7 +99,7 @@ DIVISIONS = [
     ("350100", "福州市", D, "350000", "26.08014", "119.29646", "", ""),
     ("350181", "福清市", C, "350100", "25.72086", "119.38449", "", ""),
     ("350500", "泉州市", D, "350000", "24.87395", "118.67587", "", ""),
-    ("350582", "晋江市", C, "350500", "24.78141", "118.55194", "", ""),
+    ("350582", "晋江市", C, "350500", "24.82000", "118.58000", "", ""),
     ("370200", "青岛市", D, "370000", "36.06723", "120.38264", "", ""),
     (
         "370211",

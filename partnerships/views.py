@@ -62,8 +62,10 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        participants = meeting.participants.select_related("agency__division").order_by(
-            "order", "pk"
+        participants = (
+            meeting.participants.select_related("agency__division")
+            .prefetch_related("agency__honours")
+            .order_by("order", "pk")
         )
         by_role = {}
         for participant in participants:
