@@ -10,13 +10,15 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev run serve demo test lint format messages clean bench
+.PHONY: help install install-dev run serve demo test lint format messages clean bench backup restore
 
 help:
 	@echo "make run      create .venv, install, migrate SQLite, load the demo, serve on 127.0.0.1:$(PORT)"
 	@echo "make test     install the dev extra and run the whole test suite"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
+	@echo "make backup   back up the database and media files into var/backups/<timestamp>/"
+	@echo "make restore  restore a backup (BACKUP=var/backups/<timestamp>, default the latest)"
 	@echo "make bench    PostgreSQL + 100,000 articles + gunicorn + wrk: writes var/bench.json"
 
 $(BIN)/python:
@@ -58,6 +60,15 @@ format: install-dev
 # installs wrk with apt-get when it is missing. See bench/run.py and the README.
 bench: install
 	$(BIN)/python bench/run.py
+
+# Backups: the database (pg_dump on PostgreSQL, SQLite's online backup otherwise) and the media
+# files into $(BACKUP_DIR)/<timestamp>/ (default var/backups). `make restore` takes the latest,
+# or BACKUP=var/backups/<timestamp>; it asks before replacing anything unless NOINPUT=1.
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	$(MANAGE) restore $(BACKUP) $(if $(NOINPUT),--noinput)
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles
