@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from .forms import SearchFilterForm
-from .highlight import highlight, snippet
+from .highlight import highlight, match_spans, snippet
 from .models import SearchQueryLog
 from .query import MAX_RESULTS, parse_query, search_articles
 from .synonyms import synonym_groups
@@ -20,8 +20,8 @@ def search(request):
 
     Never stored in the public page cache, so every search reaches the query log.
 
-    Queries: the column choices, the count, the page of results and (on the first page) the log
-    entry; plus one query each for agencies and synonyms when their cache is cold.
+    Queries: the column choices, the count, the page of results, their tags and (on the first
+    page) the log entry; plus one query each for agencies and synonyms when their cache is cold.
     """
     form = SearchFilterForm(request.GET)
     filters = form.filters()
@@ -43,7 +43,7 @@ def search(request):
     )
 
     started = time.perf_counter()
-    paginator = Paginator(articles, PER_PAGE)
+    paginator = Paginator(articles.prefetch_related("tags"), PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     results = list(page_obj.object_list)
     took_ms = round((time.perf_counter() - started) * 1000)
@@ -56,6 +56,12 @@ def search(request):
     for article in results:
         article.highlighted_title = highlight(article.title, needles)
         article.snippet = snippet([article.summary, html_to_text(article.body)], needles)
+        # Tags are searched too: show the ones that matched, so a reader sees why.
+        article.matched_tags = [
+            highlight(tag.name, needles)
+            for tag in article.tags.all()
+            if match_spans(tag.name, needles)
+        ]
     context.update(
         page_obj=page_obj,
         results=results,

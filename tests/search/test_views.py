@@ -162,16 +162,16 @@ def test_each_first_page_search_is_logged(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [3, 25])
 def test_query_count_is_fixed(client, django_assert_num_queries, size):
-    """Column choices, count, page of results and the log entry, whatever the number of results."""
+    """Column choices, count, page, its tags and the log entry, whatever the number of results."""
     old = timezone.now() - datetime.timedelta(days=30)
     for n in range(size):
         article = ArticleFactory(title=f"特种设备检验{n}", published_at=old)
         article.tags.add("特种设备", f"标签{n}")
     client.get(URL, {"q": "预热"})  # fills the synonym cache
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(URL, {"q": "特种设备", "start": "2000-01-01"})
     assert response.context["page_obj"].paginator.count == size
-    with django_assert_num_queries(5):  # a column filter adds its lookup
+    with django_assert_num_queries(6):  # a column filter adds its lookup
         client.get(URL, {"q": "特种设备", "column": article.column.slug})
 
 
@@ -191,3 +191,14 @@ def test_only_the_newest_matches_are_counted_and_ranked(client, monkeypatch):
     )
     assert sorted(result_titles(response)) == ["质量攻关0", "质量攻关1"]
     assert "找到 2 篇" in response.text
+
+
+@pytest.mark.django_db
+def test_a_match_in_a_tag_is_shown(client):
+    """An article found by its tag shows the matching tag, highlighted."""
+    article = ArticleFactory(title="质量月活动", summary="摘要", body="<p>正文</p>")
+    article.tags.add("锅炉压力容器", "计量")
+    response = client.get(URL, {"q": "锅"})
+    assert result_titles(response) == ["质量月活动"]
+    assert "标签：<mark>锅</mark>炉压力容器" in response.text
+    assert "计量" not in response.text.split("标签：")[1].split("</span>")[0]
