@@ -89,7 +89,7 @@ def test_english_pages_have_no_untranslated_interface_text(client, english_conte
 def test_english_article_page_reads_in_english(client, english_content):
     switch_to_english(client)
     page = client.get(english_content.get_absolute_url()).content.decode()
-    assert "Published:" in page or "Published：" in page
+    assert "Published: " in page and "Source: AQSIQ" in page
     assert "Source" in page and "AQSIQ" in page
     assert "Text size" in page and "Print" in page
 

@@ -265,6 +265,15 @@ def test_500_page_needs_no_database_or_context_processors(rf, django_assert_num_
     assert "/static/css/site.css" in page
 
 
+def test_csrf_failure_page_is_in_chinese():
+    """A language switch posted from an expired page explains itself (403_csrf.html)."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en"})
+    assert response.status_code == 403
+    assert "请求无法验证" in response.content.decode()
+
+
 def test_unpublished_articles_are_nowhere_on_the_site(client):
     """Drafts and scheduled articles appear on no list, feed, sitemap or home page."""
     hidden = hidden_articles(ColumnFactory(slug="work"))
