@@ -51,9 +51,14 @@ def agreements_with_clauses():
 
 
 class MeetingListView(ListView):
-    queryset = Meeting.objects.select_related("venue__parent", "organiser").annotate(
-        pair_count=Count("pairs", distinct=True),
-        participant_count=Count("participants", distinct=True),
+    paginate_by = 50
+    queryset = (
+        Meeting.objects.select_related("venue__parent", "organiser")
+        .annotate(
+            pair_count=Count("pairs", distinct=True),
+            participant_count=Count("participants", distinct=True),
+        )
+        .order_by("-start_date", "pk")
     )
 
 
@@ -90,14 +95,14 @@ class MeetingDetailView(DetailView):
 
 
 class PairListView(ListView):
-    queryset = HelpingPair.objects.with_agencies().annotate(
-        activity_count=Count("activities", distinct=True)
-    )
+    queryset = HelpingPair.objects.with_agencies().order_by("order", "pk")
     template_name = "partnerships/helpingpair_list.html"
+    paginate_by = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["diagram"] = pairing_diagram(context["object_list"])
+        context["pair_total"] = context["paginator"].count
         return context
 
 
@@ -128,6 +133,7 @@ class AgencyListView(ListView):
     """Every agency, grouped by province (national bodies first)."""
 
     queryset = Agency.objects.select_related("division__parent__parent").prefetch_related("honours")
+    paginate_by = 100
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -211,6 +211,7 @@ def test_the_wenling_visit_to_fuyu_right_after_the_meeting(meeting):
 def test_counts(meeting):
     assert Meeting.objects.count() == 1
     assert Agency.objects.count() == 20
+    assert Division.objects.count() == 35
     assert MeetingParticipant.objects.count() == 11
     assert HelpingPair.objects.count() == 8
     # One talk per pair during the meeting, and the 温岭 visit.

@@ -224,6 +224,9 @@ def test_region_page_shows_todays_name_and_agencies_below(client, meeting):
         "/agencies/999999/",
         "/meetings/no-such-meeting/",
         "/pairs/99999999999999999999999/",
+        "/pairs/?page=99",
+        "/agencies/?page=abc",
+        "/meetings/?page=0",
     ],
 )
 def test_bad_codes_and_ids_are_404(client, meeting, url):
