@@ -53,6 +53,11 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    # A deleted record would make the next import of its page a duplicate article; records go
+    # with their article instead (on_delete=CASCADE).
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.display(description=_("稿件"), ordering="article__title")
     def article_link(self, record):
         try:

@@ -72,6 +72,7 @@ class ImportPlan:
     ambiguities: list = field(default_factory=list)
     meeting: Meeting | None = None
     pairs: list = field(default_factory=list)
+    publish: bool = False
 
     @property
     def action_label(self):
@@ -80,11 +81,9 @@ class ImportPlan:
     @property
     def warnings(self):
         warnings = list(self.page.warnings)
-        if self.action == Action.CREATE and self.wants_publish and not self.page.published_on:
+        if self.action == Action.CREATE and self.publish and not self.page.published_on:
             warnings.append(str(_("没有发布日期，稿件导入为草稿。")))
         return warnings
-
-    wants_publish = False
 
 
 def default_column():
@@ -123,8 +122,7 @@ class Importer:
 
     def plan(self, page, source):
         source = source[:500]
-        plan = ImportPlan(source=source, page=page, action=Action.CREATE)
-        plan.wants_publish = self.publish
+        plan = ImportPlan(source=source, page=page, action=Action.CREATE, publish=self.publish)
         fingerprint = page.fingerprint
         same_text = (
             ImportRecord.objects.filter(fingerprint=fingerprint).select_related("article").first()
