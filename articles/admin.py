@@ -224,7 +224,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return article.version
 
     def get_changelist_form(self, request, **kwargs):
-        return type("ArticleChangeListForm", (ArticleChangeListForm,), {"user": request.user})
+        column_choices = [("", "---------"), *((c.pk, str(c)) for c in Column.objects.all())]
+        return type(
+            "ArticleChangeListForm",
+            (ArticleChangeListForm,),
+            {"user": request.user, "column_choices": column_choices},
+        )
 
     def get_autocomplete_fields(self, request):
         """Meetings, agencies and pairs get autocompletion once their admin can search them."""

@@ -152,6 +152,8 @@ class ArticleChangeListForm(forms.ModelForm):
     """One row of the article list's editable columns; ``user`` is set per request."""
 
     user = None
+    #: The column choices, read once per list instead of once per row.
+    column_choices = None
     loaded_version = VersionField(visible=True)
 
     def __init__(self, *args, **kwargs):
@@ -160,6 +162,8 @@ class ArticleChangeListForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field.widget, RelatedFieldWidgetWrapper):
                 field.widget = field.widget.widget
+        if "column" in self.fields and self.column_choices is not None:
+            self.fields["column"].choices = self.column_choices
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
 

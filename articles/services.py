@@ -162,6 +162,16 @@ def move_article(article, move_name, user, *, comment="", publish_at=None, expec
     except BaseException:
         article.status, article.published_at, article.version = before
         raise
+    finally:
+        _forget_history_user(article)
+
+
+def _forget_history_user(article):
+    # The user is meant for this save only; a later save of the same object by other code must
+    # not be put down to them.
+    for attribute in ("_history_user", "_change_reason"):
+        if hasattr(article, attribute):
+            delattr(article, attribute)
 
 
 #: What restoring an old version brings back: the content. The status and publication time are
@@ -212,5 +222,8 @@ def restore_version(article, record, user, *, expected_version=None):
         finally:
             if hasattr(article, "skip_history_when_saving"):
                 del article.skip_history_when_saving
-        record_article_version(article)
+        try:
+            record_article_version(article)
+        finally:
+            _forget_history_user(article)
     return article
