@@ -48,7 +48,9 @@ CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "qxs"})
 
 GENERATION_KEY = "qxs:content-generation"
 NEXT_PUBLICATION_KEY = "qxs:next-publication:{generation}"
-PAGE_KEY = "qxs:page:{generation}:{digest}"
+# One entry per page and reader variant, holding the generation it was rendered in: a hit reads
+# the generation and the page in a single round trip, and a new render overwrites the old one.
+PAGE_KEY = "qxs:page:{digest}"
 # How long the next publication time is remembered for a generation (it is also rechecked
 # whenever it has passed).
 NEXT_PUBLICATION_TIMEOUT = 24 * 3600
@@ -97,6 +99,17 @@ def content_generation():
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         value = cache.get(GENERATION_KEY)
     return None if value is None else str(value)
+
+
+def generation_and_entry(key):
+    """The current generation and the cached value at ``key``, in one round trip to Redis."""
+    if _uses_local_memory():
+        return content_generation(), cache.get(key)
+    values = cache.get_many([GENERATION_KEY, key])
+    generation = values.get(GENERATION_KEY)
+    if generation is None:
+        return content_generation(), None
+    return str(generation), values.get(key)
 
 
 def _touch_generation_file(path):
@@ -237,12 +250,15 @@ class PublicPageCacheMiddleware:
             return response
         if not self._may_use_cache(request):
             return self.get_response(request)
-        generation = content_generation()
+        key = self._key(request)
+        generation, entry = generation_and_entry(key)
         if generation is None:
             return self.get_response(request)
-        key = self._key(request, generation)
-        entry = cache.get(key)
-        if entry is not None and entry["expires"] > time.time():
+        if (
+            entry is not None
+            and entry["generation"] == generation
+            and entry["expires"] > time.time()
+        ):
             return self._respond(request, entry, None, hit=True)
 
         response = self.get_response(request)
@@ -293,7 +309,7 @@ class PublicPageCacheMiddleware:
 
     # Keys and entries.
 
-    def _key(self, request, generation):
+    def _key(self, request):
         parts = "\n".join(
             [
                 request.scheme,
@@ -302,8 +318,7 @@ class PublicPageCacheMiddleware:
                 _reader_variant(request),
             ]
         )
-        digest = hashlib.sha256(parts.encode()).hexdigest()[:40]
-        return PAGE_KEY.format(generation=generation, digest=digest)
+        return PAGE_KEY.format(digest=hashlib.sha256(parts.encode()).hexdigest()[:40])
 
     def _entry(self, request, response, generation):
         content = response.content
@@ -316,6 +331,7 @@ class PublicPageCacheMiddleware:
             if name.lower() not in ("content-length", "etag", "set-cookie")
         ]
         return {
+            "generation": generation,
             "content": content,
             "headers": headers,
             "etag": etag,
