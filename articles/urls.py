@@ -25,7 +25,20 @@ class MonthConverter:
         return f"{int(value):02d}"
 
 
+class TagSlugConverter:
+    """Tag slugs may be Chinese (taggit keeps Unicode); never a slash or a NUL character."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(YearConverter, "yyyy")
+register_converter(TagSlugConverter, "tag")
 register_converter(MonthConverter, "mm")
 
 app_name = "articles"
@@ -37,9 +50,9 @@ urlpatterns = [
     path("news/column/<slug:slug>/", views.ColumnView.as_view(), name="column"),
     path("news/column/<slug:slug>/feed/", feeds.ColumnFeed(), name="column-feed"),
     path("news/column/<slug:slug>/feed/atom/", feeds.AtomColumnFeed(), name="column-feed-atom"),
-    path("news/tag/<str:slug>/", views.TagView.as_view(), name="tag"),
-    path("news/tag/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("news/tag/<str:slug>/feed/atom/", feeds.AtomTagFeed(), name="tag-feed-atom"),
+    path("news/tag/<tag:slug>/", views.TagView.as_view(), name="tag"),
+    path("news/tag/<tag:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("news/tag/<tag:slug>/feed/atom/", feeds.AtomTagFeed(), name="tag-feed-atom"),
     path("news/<yyyy:year>/", views.ArchiveView.as_view(), name="archive-year"),
     path("news/<yyyy:year>/<mm:month>/", views.ArchiveView.as_view(), name="archive-month"),
     path("news/<yyyy:year>/<mm:month>/<int:pk>/", views.article_detail, name="detail"),
