@@ -7,9 +7,10 @@ upload both go through ``Importer``.
 
 Decisions:
 - Idempotency: a page whose fingerprint (normalised text) is already recorded is unchanged, under
-  any file name or encoding. A page from a recorded source with another fingerprint updates that
-  article (one history version). A page whose title is that of a stub (made earlier from a
-  related-news list) fills the stub in.
+  any file name or encoding, and nothing is written. A page from a recorded source with another
+  fingerprint updates that article (one history version); so does a changed copy saved under
+  another name whose title and date are those of an imported article. A page whose title is that
+  of a stub (made earlier from a related-news list) fills the stub in.
 - An update adds the links it finds and removes none, so what an editor linked by hand stays; the
   status is left as it is unless ``publish`` is asked for.
 - Related items link to the article with the same title (for a title cut short with “…”, one that
@@ -123,27 +124,18 @@ class Importer:
     def plan(self, page, source):
         source = source[:500]
         plan = ImportPlan(source=source, page=page, action=Action.CREATE, publish=self.publish)
-        fingerprint = page.fingerprint
         same_text = (
-            ImportRecord.objects.filter(fingerprint=fingerprint).select_related("article").first()
+            ImportRecord.objects.filter(fingerprint=page.fingerprint)
+            .select_related("article")
+            .first()
         )
-        same_source = ImportRecord.objects.filter(source=source).select_related("article").first()
         if same_text:
-            plan.action, plan.record, plan.article = (
-                Action.UNCHANGED,
-                same_text,
-                same_text.article,
-            )
-        elif same_source:
-            plan.action, plan.record, plan.article = (
-                Action.UPDATE,
-                same_source,
-                same_source.article,
-            )
-        else:
-            stub = Article.objects.filter(title=page.title, is_stub=True).order_by("pk").first()
-            if stub:
-                plan.action, plan.article = Action.FILL_STUB, stub
+            plan.action, plan.record = Action.UNCHANGED, same_text
+            plan.article = same_text.article
+        elif record := self._record_of_same_page(page, source):
+            plan.action, plan.record, plan.article = Action.UPDATE, record, record.article
+        elif stub := Article.objects.filter(title=page.title, is_stub=True).order_by("pk").first():
+            plan.action, plan.article = Action.FILL_STUB, stub
         exclude = plan.article.pk if plan.article else None
         plan.related = [
             RelatedLink(item, self.find_related(item, exclude)) for item in page.related
@@ -154,6 +146,22 @@ class Importer:
         plan.meeting = find_meeting(text, self.meetings)
         plan.pairs = pairs_of(plan.agencies)
         return plan
+
+    def _record_of_same_page(self, page, source):
+        """The record of an earlier version of this page: same source, or (a copy saved under
+        another name) an imported article with the same title and publication date."""
+        records = ImportRecord.objects.select_related("article")
+        record = records.filter(source=source).first()
+        if record is None and page.published_on:
+            record = (
+                records.filter(
+                    article__title=page.title,
+                    article__published_at=local_datetime(page.published_on, page.published_time),
+                )
+                .order_by("pk")
+                .first()
+            )
+        return record
 
     def find_related(self, item, exclude=None):
         """The article a related-news item names: same title, or same start and date if cut."""
@@ -214,9 +222,9 @@ class Importer:
         if record_version:
             record_version(article, created=plan.action == Action.CREATE)
 
-        record = plan.record or ImportRecord(source=plan.source)
-        if record.pk is None:
-            record = ImportRecord.objects.filter(source=plan.source).first() or record
+        # A copy under another name gets a record of its own, pointing at the same article.
+        record = ImportRecord.objects.filter(source=plan.source).first()
+        record = record or ImportRecord(source=plan.source)
         record.article = article
         record.fingerprint = page.fingerprint
         record.encoding = page.encoding

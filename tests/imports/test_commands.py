@@ -138,6 +138,25 @@ def test_changed_text_updates_the_article_and_keeps_the_old_version(demo, tmp_pa
     assert Article.objects.filter(is_stub=True).count() == 5
 
 
+def test_a_changed_copy_under_another_name_updates_the_same_article(tmp_path):
+    """Same title and date as an imported page: an earlier version of it, not a new article."""
+    run(FIXTURES / "gbk_plain.txt")
+    article = imported("gbk_plain.txt")
+    copy = tmp_path / "renamed.txt"
+    copy.write_bytes(
+        (FIXTURES / "gbk_plain.txt")
+        .read_bytes()
+        .replace("电线电缆".encode("gbk"), b"\xb5\xe7\xc6\xf7")
+    )
+    output = run(copy)
+    assert "新建 0，更新 1" in output
+    assert Article.objects.count() == 1
+    assert imported("renamed.txt") == article
+    assert imported("gbk_plain.txt") == article
+    article.refresh_from_db()
+    assert "假冒电器" in article.body
+
+
 def test_a_broken_file_is_reported_and_the_batch_goes_on(tmp_path):
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -269,9 +288,7 @@ def test_ambiguous_mentions_are_resolved_by_context_or_reported(tmp_path):
     assert "可能指" not in output
 
     bare = tmp_path / "bare.txt"
-    bare.write_text(
-        "富裕县开展质量兴县活动\n2005-07-08\n近日，富裕县召开质量兴县工作会议。\n", "utf-8"
-    )
+    bare.write_text("富裕县召开会议\n2005-07-09\n近日，富裕县召开质量兴县工作会议。\n", "utf-8")
     output = run(bare)
     assert not imported("bare.txt").agencies.exists()
     assert "请编辑核对 bare.txt：“富裕县”" in output

@@ -137,6 +137,21 @@ def test_utf8_html_page_with_its_body_twice():
     assert "Copyright" not in page.text
 
 
+def test_old_table_layout_page_with_br_paragraphs():
+    """An old government page: tables, <font>, <br> between paragraphs, GBK without a BOM."""
+    page = extract(fixture("gbk_table_layout.htm"), "gbk_table_layout.htm")
+    assert page.encoding == "GBK"
+    assert page.title == "宁安市技监局开展计量检查"
+    assert (page.author, page.source) == ("王刚", "宁安市质量技术监督局")
+    assert page.published_on == datetime.date(2005, 5, 6)
+    assert page.paragraphs == [
+        "5月5日，黑龙江省宁安市技监局对全市集贸市场的计量器具进行了专项检查。",
+        "检查中发现不合格计量器具十二台，已责令限期改正。",
+        "下一步，宁安市技监局将把计量检查作为常态工作。",
+    ]
+    assert page.related == []
+
+
 def test_gbk_plain_text_with_wrapped_paragraphs_and_a_repeated_one():
     page = extract(fixture("gbk_plain.txt"), "gbk_plain.txt")
     assert page.format == "text"

@@ -66,8 +66,9 @@ class Command(BaseCommand):
                 continue
             action = Action.UPDATE if plan.action == Action.FILL_STUB else plan.action
             counts[action] += 1
-            questions += [(source.name, str(ambiguity)) for ambiguity in plan.ambiguities]
-            questions += [(source.name, warning) for warning in plan.warnings]
+            if plan.action != Action.UNCHANGED:  # an unchanged page was reported before
+                questions += [(source.name, str(ambiguity)) for ambiguity in plan.ambiguities]
+                questions += [(source.name, warning) for warning in plan.warnings]
             if dry_run or self.verbosity > 1:
                 self.describe(source.name, plan)
         progress.done()
