@@ -1,11 +1,12 @@
 """Admin for divisions, agencies, meetings, pairs, agreements and activities (Chinese labels)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     NORTHEAST_PROVINCE_PREFIXES,
     Agency,
@@ -203,9 +204,23 @@ class HelpingPairAdmin(admin.ModelAdmin):
         (_("帮扶双方"), {"fields": ["helper", "helper_written_as", "helped", "helped_written_as"]}),
     ]
     inlines = [AgreementInline, ActivityInline]
+    actions = ["sign_standard_agreement"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("agreements__clauses")
+
+    @admin.action(
+        description=_("签署标准协议（质量兴市合作交流协议及其四项条款）"),
+        permissions=["change"],
+    )
+    def sign_standard_agreement(self, request, queryset):
+        created = sum(services.sign_standard_agreement(pair)[1] for pair in queryset)
+        self.message_user(
+            request,
+            _("已为 %(created)d 个对子添加协议；%(skipped)d 个对子已有该协议，未改动。")
+            % {"created": created, "skipped": queryset.count() - created},
+            messages.SUCCESS,
+        )
 
 
 class AgreementClauseInline(admin.TabularInline):

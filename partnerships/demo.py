@@ -24,10 +24,10 @@ from .models import (
     Meeting,
     MeetingParticipant,
 )
+from .services import STANDARD_AGREEMENT_TITLE, STANDARD_CLAUSES
 
 MEETING_SLUG = "2004-northeast-quality-symposium"
 MEETING_TITLE = "东北老工业基地质量兴市工作座谈会"
-AGREEMENT_TITLE = "质量兴市合作交流协议"
 HONOUR = "全国质量兴市先进市县"
 
 P, D, C = Division.Level.PROVINCE, Division.Level.PREFECTURE, Division.Level.COUNTY
@@ -342,19 +342,6 @@ PAIRS = [
     ("changshu", "江苏省常熟市技监局", "fengcheng", "辽宁省丹东市凤城县技监局"),
 ]
 
-# The agreement's four terms; the fourth carries the yearly target of one or two projects.
-CLAUSES = [
-    ("在质量兴市方面进行广泛合作", "", None, None),
-    ("建立质量兴市信息定期通报制度", "", None, None),
-    ("在打假领域加强交流配合", "", None, None),
-    (
-        "争取每年能有针对性地提出一两个合作项目，以促进两地经济的互补互利",
-        ActivityKind.PROJECT,
-        1,
-        2,
-    ),
-]
-
 MEETING_SUMMARY = (
     "会议以振兴东北老工业基地为契机，以质量兴市为突破口，探讨沿海发达地区如何帮扶东北老工业基地，"
     "围绕本地资源优势和产业基础提高质量水平，发展地方经济。座谈会促成了八个“质量兴市”帮扶“对子”，"
@@ -469,8 +456,10 @@ def _load_pairs(meeting, agencies):
                 "order": order,
             },
         )
-        agreement, _ = upsert(CooperationAgreement, {"pair": pair, "title": AGREEMENT_TITLE})
-        for clause_order, (text, kind, low, high) in enumerate(CLAUSES, 1):
+        agreement, _ = upsert(
+            CooperationAgreement, {"pair": pair, "title": STANDARD_AGREEMENT_TITLE}
+        )
+        for clause_order, (text, kind, low, high) in enumerate(STANDARD_CLAUSES, 1):
             upsert(
                 AgreementClause,
                 {"agreement": agreement, "order": clause_order},

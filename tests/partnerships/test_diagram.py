@@ -76,6 +76,8 @@ def test_the_rendered_svg_has_no_outline_only_points_arcs_and_labels(client, dia
     html = client.get("/pairs/").content.decode()
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert "<polygon" not in svg and "<polyline" not in svg
+    # A role="img" hides its children from assistive technology: nothing in it may take focus.
+    assert "<a " not in svg and "tabindex" not in svg
     # The only paths are the eight arcs and the arrowhead marker.
     assert svg.count("<path") == 9
     assert svg.count("<circle") == 16 + 8  # places, number badges
