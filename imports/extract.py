@@ -329,8 +329,12 @@ def parse_related_line(line, in_related_section=False):
     return RelatedItem(title, date)
 
 
+_BREADCRUMB = re.compile(r"^(?:[^>›»]{1,12}\s*[>›»]\s*){2,}[^>›»]{0,30}$")
+
+
 def is_boilerplate(line):
-    return len(line) <= 60 and bool(_BOILERPLATE.search(line))
+    """Short lines of site furniture: print and close links, copyright, breadcrumbs (首页 > …)."""
+    return len(line) <= 60 and bool(_BOILERPLATE.search(line) or _BREADCRUMB.match(line))
 
 
 # --- Repetition -----------------------------------------------------------------------------------

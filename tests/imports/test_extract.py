@@ -168,6 +168,21 @@ def test_gbk_plain_text_with_wrapped_paragraphs_and_a_repeated_one():
     assert not page.body_repeated
 
 
+def test_text_page_furniture_is_left_out():
+    text = (
+        "首页 > 新闻中心 > 工作动态\n"
+        "质监局开展培训\n"
+        "发布时间：2005-02-03　点击数：56\n"
+        "2月2日，质监局举办了计量知识培训班。\n"
+        "【打印本页】【关闭窗口】\n"
+        "版权所有：某某质量技术监督局\n"
+    )
+    page = extract(text.encode("gbk"))
+    assert page.title == "质监局开展培训"
+    assert page.paragraphs == ["2月2日，质监局举办了计量知识培训班。"]
+    assert page.published_on == datetime.date(2005, 2, 3)
+
+
 def test_text_page_without_repetition_keeps_every_paragraph():
     text = "标题\n2005-01-02\n第一段。\n第二段。\n第三段。\n"
     page = extract(text.encode())
