@@ -6,7 +6,7 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
@@ -234,14 +234,14 @@ def _agency_records(request):
     ]
 
 
-@require_GET
+@require_safe
 def pairs_json(request):
     data = {"title": str(_("质量兴市帮扶对子")), "pairs": _pair_records(request)}
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     return _open_data_response(response, "pairs.json")
 
 
-@require_GET
+@require_safe
 def pairs_csv(request):
     rows = [opendata.flat_pair(record) for record in _pair_records(request)]
     response = HttpResponse(
@@ -250,14 +250,14 @@ def pairs_csv(request):
     return _open_data_response(response, "pairs.csv")
 
 
-@require_GET
+@require_safe
 def agencies_json(request):
     data = {"title": str(_("质量兴市相关机构")), "agencies": _agency_records(request)}
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     return _open_data_response(response, "agencies.json")
 
 
-@require_GET
+@require_safe
 def agencies_csv(request):
     rows = [opendata.flat_agency(record) for record in _agency_records(request)]
     response = HttpResponse(

@@ -233,5 +233,6 @@ def test_bad_codes_and_ids_are_404(client, meeting, url):
     assert client.get(url).status_code == 404
 
 
-def test_open_data_accepts_only_get(client, meeting):
+def test_open_data_answers_get_and_head_only(client, meeting):
     assert client.post("/data/pairs.json").status_code == 405
+    assert client.head("/data/pairs.csv").status_code == 200
