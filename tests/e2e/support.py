@@ -1,0 +1,152 @@
+"""What the browser tests share: launching Chromium, pages, logging in, axe-core, screenshots."""
+
+import importlib
+import os
+import re
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.urls import reverse
+
+CHROMIUM = os.environ.get("QXS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "e2e-口令-2004-qiqihar"
+DESKTOP = 1280
+PHONE = 375
+# Browsers ask for /favicon.ico on every page whatever the HTML says; its 404 is not the page's.
+IGNORED_PROBLEM_URLS = re.compile(r"/favicon\.ico$")
+
+
+@contextmanager
+def launch_chromium():
+    """Debian's Chromium under Playwright; Playwright's own browser builds are never used."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium (make e2e does).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(browser, base_url, *, width=DESKTOP, height=None, locale="zh-CN"):
+    """A page in a new context: its own cookies, a Chinese reader's language and time zone.
+
+    At phone widths the context is a mobile one (the viewport meta tag applies, touch events).
+    ``page.problems`` collects console errors, uncaught exceptions and failed requests.
+    """
+    phone = width <= 480
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": width, "height": height or (740 if phone else 900)},
+        is_mobile=phone,
+        has_touch=phone,
+        locale=locale,
+        timezone_id=settings.TIME_ZONE,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.problems = []
+
+    def on_console(message):
+        if message.type == "error" and not IGNORED_PROBLEM_URLS.search(
+            message.location.get("url", "")
+        ):
+            page.problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def on_response(response):
+        if response.status >= 400 and not IGNORED_PROBLEM_URLS.search(response.url):
+            page.problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.problems.append(f"JavaScript error: {error}"))
+    page.on("response", on_response)
+    return page
+
+
+def login(page, username, password=PASSWORD):
+    """Sign in through the admin's login form, as an editor would."""
+    page.goto(reverse("admin:login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-form [type=submit]")
+    page.wait_for_url(re.compile(re.escape(reverse("admin:index")) + r"$"))
+
+
+def ensure_editorial_groups():
+    """Create the editorial groups exactly as migration articles/0004 does."""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("articles.migrations.0004_editorial_groups")
+    for name, wanted in [
+        (migration.EDITOR, migration.EDITOR_PERMISSIONS),
+        (migration.CHIEF_EDITOR, migration.CHIEF_EDITOR_PERMISSIONS),
+    ]:
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in wanted:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def serious_accessibility_violations(page):
+    """axe-core's serious and critical violations on the page, one readable line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    lines = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in {"serious", "critical"}:
+            continue
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        lines.append(
+            f"{page.url}: {violation['impact']} {violation['id']} ({violation['help']}): "
+            f"{len(violation['nodes'])} element(s), e.g. {targets}"
+        )
+    return lines
+
+
+def horizontal_overflow(page):
+    """Elements sticking out past the right edge of the viewport (none: the page fits)."""
+    return page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            if (document.documentElement.scrollWidth <= width) return [];
+            const describe = (el) => el.tagName.toLowerCase()
+                + (el.id ? "#" + el.id : "")
+                + (el.className && typeof el.className === "string"
+                    ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+            return Array.from(document.body.querySelectorAll("*"))
+                .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+                .slice(0, 8)
+                .map((el) => describe(el) + " right=" + Math.round(el.getBoundingClientRect().right));
+        }"""
+    )
+
+
+def save_screenshot(page, name):
+    """A full-page screenshot in var/screenshots/<name>.png."""
+    directory = settings.BASE_DIR / "var" / "screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def make_png(path, width=1200, height=750):
+    """A real PNG photo stand-in (a gradient) for upload tests."""
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image.save(path, format="PNG")
+    return path
