@@ -144,6 +144,9 @@ class AgreementInline(admin.StackedInline):
     readonly_fields = ["clause_list"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("clauses")
+
     @admin.display(description=_("条款"))
     def clause_list(self, agreement):
         if agreement.pk is None:
@@ -205,9 +208,6 @@ class HelpingPairAdmin(admin.ModelAdmin):
     ]
     inlines = [AgreementInline, ActivityInline]
     actions = ["sign_standard_agreement"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("agreements__clauses")
 
     @admin.action(
         description=_("签署标准协议（质量兴市合作交流协议及其四项条款）"),
