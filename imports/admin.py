@@ -134,6 +134,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 self._context(request, _("导入网页"), form=form, media=self.media + form.media),
             )
         token = secrets.token_urlsafe(16)
+        # One pending upload per editor: a newer upload replaces any that was never confirmed.
+        stale = [key for key in request.session.keys() if key.startswith(SESSION_PREFIX)]  # noqa: SIM118
+        for key in stale:
+            del request.session[key]
         if pending:
             request.session[SESSION_PREFIX + token] = {
                 "column": column.pk if column else None,

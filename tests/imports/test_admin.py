@@ -83,6 +83,15 @@ def test_confirming_twice_imports_once(client, editor):
     assert Article.objects.filter(is_stub=False).count() == 1
 
 
+def test_a_new_upload_replaces_one_never_confirmed(client, editor):
+    first = token_of(upload(client, SEED.name, SEED.read_bytes()))
+    second = token_of(upload(client, "gbk_plain.txt", (FIXTURES / "gbk_plain.txt").read_bytes()))
+    pending = [key for key in client.session.keys() if key.startswith("imports:")]  # noqa: SIM118
+    assert pending == [f"imports:pending:{second}"]
+    client.post(CONFIRM, {"token": first, "confirm": "1"})
+    assert not Article.objects.exists()
+
+
 def test_cancel_writes_nothing_and_forgets_the_upload(client, editor):
     before = snapshot()
     token = token_of(upload(client, SEED.name, SEED.read_bytes()))
