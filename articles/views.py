@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -23,6 +22,8 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from partnerships.models import Agency, HelpingPair
+from qxs.cache import cached_for_generation
+from qxs.pagination import LargeArchivePaginationMixin
 
 from .filters import ArticleAgency, ArticleFilter
 from .models import Article, Column, TaggedArticle
@@ -31,28 +32,32 @@ ArticleRelated = Article.related.through
 
 # What a list row needs; the body stays in the database.
 LIST_FIELDS = ("title", "summary", "published_at", "created_at", "is_stub", "column__name")
-ARCHIVE_YEARS_CACHE_KEY = "articles:archive-years"
-ARCHIVE_YEARS_TIMEOUT = 10 * 60
 RELATED_LIMIT = 6
 
 
 def archive_years():
-    """Years that have published news, newest first (cached: it scans every published row)."""
-    years = cache.get(ARCHIVE_YEARS_CACHE_KEY)
-    if years is None:
-        years = list(
+    """Years that have published news, newest first.
+
+    Cached until public content changes: it scans every published row.
+    """
+    return cached_for_generation(
+        "articles:archive-years",
+        lambda: list(
             Article.objects.published()
             .annotate(year=ExtractYear("published_at"))
             .order_by("-year")
             .values_list("year", flat=True)
             .distinct()
-        )
-        cache.set(ARCHIVE_YEARS_CACHE_KEY, years, ARCHIVE_YEARS_TIMEOUT)
-    return years
+        ),
+    )
 
 
-class PublishedArticleListMixin:
-    """Published articles, 20 a page; a page past the end or a bad page number is a 404."""
+class PublishedArticleListMixin(LargeArchivePaginationMixin):
+    """Published articles, 20 a page; a page past the end or a bad page number is a 404.
+
+    The paginator caches its count per content generation and fetches deep pages by primary key
+    (``qxs.pagination``), so page 2,000 of 100,000 articles costs what page 1 does.
+    """
 
     paginate_by = 20
     template_name = "articles/article_list.html"
