@@ -212,11 +212,15 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "qxs.security.client_ip"
 
 # Every script, style and image comes from our own origin; nothing inline, nothing framed.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # The one inline style allowed, by its hash: the base stylesheet the rich-text editor
+        # (Tiptap, inside django-prose-editor) inserts as a <style> element. No 'unsafe-inline'.
+        # tests/security/test_csp.py recomputes it from the installed editor.
+        "style-src": [SELF, PROSE_EDITOR_STYLE_HASH],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
