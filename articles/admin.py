@@ -477,15 +477,27 @@ class ArticleAdmin(SimpleHistoryAdmin):
         }
         return super().history_view(request, object_id, extra_context)
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        return (
+            super()
+            .get_history_queryset(request, history_manager, pk_name, object_id)
+            .select_related("history_user")
+            .prefetch_related("historicalarticle_agencies_set", "historicalarticle_pairs_set")
+        )
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        """Name the changed fields per version (the compare page shows the values)."""
+        """Name the changed fields of each version (the compare page shows the values).
+
+        Compared here from the prefetched rows: simple-history's ``diff_against`` would query
+        the agencies and pairs of every version again.
+        """
         previous = None
         for current in historical_records:
             if previous is not None:
-                delta = previous.diff_against(current, excluded_fields=IGNORED_IN_DIFF)
                 previous.changed_labels = [
-                    str(Article._meta.get_field(change.field).verbose_name)
-                    for change in delta.changes
+                    str(Article._meta.get_field(name).verbose_name)
+                    for name in TRACKED_FIELDS
+                    if _tracked_value(previous, name) != _tracked_value(current, name)
                 ]
             previous = current
 
@@ -609,7 +621,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 # -- comparing versions ----------------------------------------------------------------------
 
-IGNORED_IN_DIFF = ["version", "updated_at", "created_at", "created_by"]
 _BLOCK_END = re.compile(r"</(p|h[2-4]|li|blockquote|tr|table)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -649,6 +660,15 @@ def body_diff(old_html, new_html):
         rows.extend(("removed", format_html("{}", line)) for line in old[i1 + len(pairs) : i2])
         rows.extend(("added", format_html("{}", line)) for line in new[j1 + len(pairs) : j2])
     return rows
+
+
+def _tracked_value(record, name):
+    # The reverse accessors of django-simple-history's m2m history rows, which can be prefetched.
+    if name == "agencies":
+        return sorted(row.agency_id for row in record.historicalarticle_agencies_set.all())
+    if name == "pairs":
+        return sorted(row.helpingpair_id for row in record.historicalarticle_pairs_set.all())
+    return getattr(record, Article._meta.get_field(name).attname)
 
 
 def _display(record, field):

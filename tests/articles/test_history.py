@@ -76,6 +76,8 @@ def test_one_admin_save_is_one_version_holding_its_relations(client, editor, dra
     assert draft.history.count() == before + 1
     latest = draft.history.first()
     assert list(latest.agencies.values_list("agency_id", flat=True)) == [agency.pk]
+    history = client.get(reverse("admin:articles_article_history", args=[draft.pk]))
+    assert "<td>涉及机构</td>" in history.content.decode()
 
 
 def test_compare_page_shows_fields_and_a_readable_body_diff(client, editor, draft):
@@ -201,3 +203,39 @@ def test_simple_history_revert_form_is_replaced_by_our_compare_page(client, edit
     response = client.get(url)
     assert response.status_code == 302
     assert reverse("admin:articles_article_compare", args=[draft.pk]) in response["Location"]
+
+
+def test_history_page_query_count_does_not_grow(client, editor, draft):
+    """The history page costs the same for 2 or 12 versions (no query per version)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    url = reverse("admin:articles_article_history", args=[draft.pk])
+    counts = []
+    for size in (2, 12):
+        while draft.history.count() < size:
+            draft.summary = f"摘要{draft.version}"
+            draft.save()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_change_form_query_count_does_not_grow(client, editor, draft):
+    """The change form costs the same with 2 or 10 recorded moves and versions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    counts = []
+    for size in (2, 10):
+        while draft.status_changes.count() < size:
+            services.move_article(draft, "submit", editor)
+            services.move_article(draft, "return", StaffUserFactory(groups=["审核"]))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
