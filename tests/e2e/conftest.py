@@ -25,10 +25,16 @@ except ImportError:  # `make test` without the e2e extra: nothing here to collec
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Every test under tests/e2e is an ``e2e`` test, deselected unless ``-m e2e`` is given."""
+    """Every test under tests/e2e is an ``e2e`` test, deselected unless ``-m e2e`` is given.
+
+    Each one uses the database as the live server does (committed transactions), and starts
+    from the rows the migrations made (editorial groups, search synonyms...): the database is
+    flushed after each test and those rows are restored before the next (serialized rollback).
+    """
     for item in items:
         if E2E_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
@@ -90,16 +96,7 @@ def open_page(browser, live_server):
 
 
 @pytest.fixture
-def editorial_groups(transactional_db):
-    """The 编辑 and 审核 groups of migration articles/0004 (the test database is flushed
-    between browser tests, which removes rows that migrations made)."""
-    from .support import ensure_editorial_groups
-
-    ensure_editorial_groups()
-
-
-@pytest.fixture
-def editor(editorial_groups):
+def editor(db):
     from tests.factories import StaffUserFactory
 
     from .support import PASSWORD
@@ -108,7 +105,7 @@ def editor(editorial_groups):
 
 
 @pytest.fixture
-def chief_editor(editorial_groups):
+def chief_editor(db):
     from tests.factories import StaffUserFactory
 
     from .support import PASSWORD
@@ -117,7 +114,7 @@ def chief_editor(editorial_groups):
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(db):
     """The demo content (``load_demo``): the seed's meeting, agencies, pairs and article."""
     from django.core.management import call_command
 

@@ -1,6 +1,5 @@
 """What the browser tests share: launching Chromium, pages, logging in, axe-core, screenshots."""
 
-import importlib
 import os
 import re
 from contextlib import contextmanager
@@ -83,22 +82,6 @@ def login(page, username, password=PASSWORD):
     page.wait_for_url(re.compile(re.escape(reverse("admin:index")) + r"$"))
 
 
-def ensure_editorial_groups():
-    """Create the editorial groups exactly as migration articles/0004 does."""
-    from django.contrib.auth.models import Group, Permission
-
-    migration = importlib.import_module("articles.migrations.0004_editorial_groups")
-    for name, wanted in [
-        (migration.EDITOR, migration.EDITOR_PERMISSIONS),
-        (migration.CHIEF_EDITOR, migration.CHIEF_EDITOR_PERMISSIONS),
-    ]:
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in wanted:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
 def serious_accessibility_violations(page):
     """axe-core's serious and critical violations on the page, one readable line each."""
     from axe_playwright_python.sync_playwright import Axe
@@ -129,7 +112,7 @@ def horizontal_overflow(page):
             return Array.from(document.body.querySelectorAll("*"))
                 .filter((el) => el.getBoundingClientRect().right > width + 0.5)
                 .slice(0, 8)
-                .map((el) => describe(el) + " right=" + Math.round(el.getBoundingClientRect().right));
+                .map((el) => describe(el) + " right=" + el.getBoundingClientRect().right);
         }"""
     )
 

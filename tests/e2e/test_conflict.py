@@ -9,9 +9,7 @@ from tests.factories import ArticleFactory
 from .support import login
 
 
-def test_second_save_shows_the_conflict_and_keeps_what_both_typed(
-    open_page, editor, chief_editor
-):
+def test_second_save_shows_the_conflict_and_keeps_what_both_typed(open_page, editor, chief_editor):
     """Both open version 1; the first saves a new title; the second's save of a new summary and
     an extra paragraph is refused with the conflict message, the form still holding what they
     typed; they open the latest version from the message, merge, and both changes are kept."""
