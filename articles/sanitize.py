@@ -7,6 +7,7 @@ code path can store an unclean body.
 """
 
 import functools
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -46,6 +47,9 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 LINK_SCHEMES = {"http", "https", "mailto"}
+# nh3's output is normalised (quoted attributes, one space apart), so this finds every <img> whose
+# src was dropped; such a picture would only show as a broken icon.
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def is_our_media_url(url):
@@ -82,5 +86,5 @@ def sanitize_html(html):
     """Return ``html`` reduced to the allow-list; an empty editor paragraph becomes ``""``."""
     if not html:
         return ""
-    cleaned = _cleaner().clean(html).strip()
+    cleaned = _IMG_WITHOUT_SRC.sub("", _cleaner().clean(html)).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned

@@ -162,3 +162,31 @@ def test_attachment_size_is_recorded():
     """The stored size is the file's size in bytes."""
     attachment = AttachmentFactory()
     assert attachment.size == attachment.file.size > 0
+
+
+@pytest.mark.django_db
+def test_attachment_inline_refuses_a_renamed_file(admin_client):
+    """An .exe renamed to .pdf on the article page is a form error on the attachment row."""
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(status="draft", published_at=None)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {
+        "loaded_version": article.version,
+        "title": article.title,
+        "column": article.column_id,
+        "attachments-TOTAL_FORMS": 1,
+        "attachments-INITIAL_FORMS": 0,
+        "attachments-0-title": "合作协议",
+        "attachments-0-order": 0,
+        "attachments-0-file": SimpleUploadedFile("协议.pdf", b"MZ\x90\x00 not a pdf"),
+        "status_changes-TOTAL_FORMS": 0,
+        "status_changes-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "文件内容与扩展名 .pdf 不符" in response.content.decode()
+    assert not article.attachments.exists()
+    data["attachments-0-file"] = SimpleUploadedFile("协议.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert admin_client.post(url, data).status_code == 302
+    assert article.attachments.get().size == len(b"%PDF-1.4\n%%EOF\n")

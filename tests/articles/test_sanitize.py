@@ -80,6 +80,7 @@ def test_images_only_from_our_media(src, kept):
     """A picture in the body must come from MEDIA_URL; any other source is dropped."""
     cleaned = sanitize_html(f'<p><img src="{src}" alt="图"></p>')
     assert (f'src="{src}"' in cleaned) is kept
+    assert ("<img" in cleaned) is kept  # a picture without its source is dropped whole
 
 
 def test_empty_editor_paragraph_becomes_empty():
