@@ -3,6 +3,51 @@
 // inline <script type="importmap"> is needed and a strict Content Security Policy holds.
 const SELECTOR = "textarea[data-qxs-prose-editor]";
 
+// django-prose-editor translates its dialogs with window.gettext, read once when the bundle is
+// first imported, and ships no Chinese catalogue; these are its dialog strings.
+const CHINESE = {
+  "Add caption": "添加说明",
+  "Alternative Text": "替代文本",
+  "Browse...": "浏览……",
+  Bullets: "项目符号",
+  Cancel: "取消",
+  Caption: "说明",
+  Columns: "列数",
+  "Decimal numbers": "数字",
+  "Edit Figure": "编辑图片",
+  "Edit HTML": "编辑 HTML",
+  "Edit Image": "编辑图片",
+  "Edit Link": "编辑链接",
+  "Image URL": "图片网址（只能用本站图片库中的图片）",
+  "Include header row": "包含表头行",
+  "Insert Figure": "插入图片",
+  "Insert Table": "插入表格",
+  Insert: "插入",
+  "List properties": "列表设置",
+  "List type": "列表类型",
+  "Lowercase Roman numerals": "小写罗马数字",
+  "Lowercase letters": "小写字母",
+  "Open in new window": "在新窗口打开",
+  Prettify: "整理格式",
+  "Remove caption": "删除说明",
+  Rows: "行数",
+  "Start at": "起始编号",
+  "Table Properties": "表格设置",
+  "The HTML contents of the editor. Note that the allowed HTML is restricted by the editor schema.":
+    "编辑器中的 HTML。保存时只保留允许的标签，脚本和样式会被清除。",
+  Title: "标题",
+  "Toggle fullscreen": "全屏",
+  URL: "网址",
+  Update: "更新",
+  "Uppercase Roman numerals": "大写罗马数字",
+  "Uppercase letters": "大写字母",
+};
+
+if (document.documentElement.lang.toLowerCase().startsWith("zh")) {
+  const fallback = window.gettext || ((text) => text);
+  window.gettext = (text) => CHINESE[text] ?? fallback(text);
+}
+
 async function start(textarea) {
   if (textarea.closest(".prose-editor") || textarea.id.includes("__prefix__")) {
     return;
