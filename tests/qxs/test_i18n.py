@@ -8,11 +8,11 @@ import pytest
 from django.conf import settings
 
 from qxs.models import SiteIdentity
-from tests.factories import ArticleFactory, ColumnFactory
+from tests.factories import ArticleFactory, AttachmentFactory, ColumnFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 # Han text allowed on an English page: the way back to Chinese and the logo's seal character.
 ALLOWED_HAN = {"切换到中文", "质"}
 
@@ -30,8 +30,10 @@ def english_content():
         source="AQSIQ",
         author="Quality Department",
         responsible_editor="Zhang",
+        meeting=MeetingFactory(title="Symposium", venue__name="Qiqihar"),
     )
     article.tags.add("quality")
+    AttachmentFactory(article=article, title="Agreement")
     ArticleFactory(title="Another", summary="Another one.", column=column, source="AQSIQ")
     return article
 
@@ -92,6 +94,7 @@ def test_english_article_page_reads_in_english(client, english_content):
     assert "Published: " in page and "Source: AQSIQ" in page
     assert "Source" in page and "AQSIQ" in page
     assert "Text size" in page and "Print" in page
+    assert " (PDF, " in page
 
 
 def test_compiled_messages_are_committed_and_current():
