@@ -5,17 +5,12 @@ both lose nothing (a conflicting save is refused with the conflict shown, never 
 Needs PostgreSQL and Redis (CI starts both); skipped on SQLite.
 """
 
-import http.cookies
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 from lxml import html as lxml_html
@@ -23,63 +18,12 @@ from lxml import html as lxml_html
 from articles.models import Article
 from tests.factories import ArticleFactory
 
-from .servers import GunicornServer
+from .servers import Browser, GunicornServer, staff_session
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 CONFLICT = "没有保存"  # how the admin's conflict message (articles.forms) begins
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """An editor's browser: its own cookies, talking to one server."""
-
-    opener = urllib.request.build_opener(NoRedirect)
-
-    def __init__(self, base_url, session_key=None):
-        self.base_url = base_url
-        self.cookies = {"sessionid": session_key} if session_key else {}
-
-    def request(self, path, data=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body, headers=headers)
-        try:
-            response = self.opener.open(request, timeout=30)
-        except urllib.error.HTTPError as exc:
-            response = exc
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = http.cookies.SimpleCookie(header)
-            self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
-        return response.status, response.read().decode()
-
-    def get(self, path):
-        return self.request(path)
-
-    def open_form(self, path):
-        """GET a change form: the values a browser would submit, as a list of pairs."""
-        status, page = self.get(path)
-        assert status == 200, page[:300]
-        form = lxml_html.document_fromstring(page).get_element_by_id("article_form")
-        return [(name, value) for name, value in form.form_values()]
-
-    def submit(self, path, values, **changes):
-        values = [(name, changes.get(name, value)) for name, value in values]
-        return self.request(path, [*values, ("_continue", "1")])
-
-
-def staff_session(user):
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 @pytest.fixture
