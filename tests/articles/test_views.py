@@ -251,6 +251,17 @@ def test_year_and_month_archives_follow_beijing_time(client):
     assert client.get("/news/0001/").status_code == 404
 
 
+def test_archive_years_skip_years_without_news(client):
+    """The seed's related news jump from 2004 to 2018 and 2023: only those years are listed."""
+    for year in (2004, 2018, 2023):
+        ArticleFactory(published_at=at(year, 3, 27))
+    ArticleFactory(status=Article.Status.DRAFT, published_at=at(2010, 1, 1))
+    ArticleFactory(published_at=datetime.datetime(2024, 12, 31, 17, tzinfo=datetime.UTC))
+    response = client.get("/news/")
+    assert response.context["archive_years"] == [2025, 2023, 2018, 2004]
+    assert '<a href="/news/2018/">2018年</a>' in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "url",
     [

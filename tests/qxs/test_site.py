@@ -135,6 +135,15 @@ def test_navigation_names_every_section(client):
         assert re.search(rf'<a href="{re.escape(href)}"[^>]*>{label}</a>', page), label
 
 
+def test_navigation_marks_the_current_section(client):
+    article = ArticleFactory()
+    page = client.get("/news/").content.decode()
+    assert '<a href="/news/" class="is-active" aria-current="page">新闻</a>' in page
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="/news/" class="is-active">新闻</a>' in page
+    assert 'aria-current="page">首页' not in page
+
+
 # --- Site identity -------------------------------------------------------------------------
 
 
