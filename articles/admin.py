@@ -209,6 +209,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["admin/css/articles.css"]}
+        js = ["admin/js/article-form-a11y.js"]
 
     # -- list ------------------------------------------------------------------------------
 

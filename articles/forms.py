@@ -89,6 +89,14 @@ def check_version(article, loaded_version):
         raise ValidationError(conflict_message(article, loaded_version), code="conflict")
 
 
+def name_split_datetime(field, date_label, time_label):
+    """Give the admin's separate date and time inputs accessible names of their own."""
+    widgets = getattr(getattr(field, "widget", None), "widgets", None)
+    if widgets and len(widgets) == 2:
+        widgets[0].attrs["aria-label"] = date_label
+        widgets[1].attrs["aria-label"] = time_label
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The change form: rich-text body, tag autocomplete, and the version it was loaded at."""
 
@@ -135,6 +143,7 @@ class ArticleAdminForm(forms.ModelForm):
         tags.widget.choices = tags.choices
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        name_split_datetime(self.fields.get("published_at"), _("发布日期"), _("发布时间"))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -202,6 +211,7 @@ class MoveForm(forms.Form):
         self.move = move
         if move.name == "schedule":
             self.fields["publish_at"].required = True
+            name_split_datetime(self.fields["publish_at"], _("发布日期"), _("发布时间"))
         else:
             del self.fields["publish_at"]
 

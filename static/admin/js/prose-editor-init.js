@@ -63,6 +63,13 @@ async function start(textarea) {
     extensions.push(typeof options === "object" ? extension.configure(options) : extension);
   }
   editor.createTextareaEditor(textarea, extensions);
+  // The editable area is named by the field's label, as the textarea was.
+  const label = document.querySelector(`label[for="${textarea.id}"]`);
+  const editable = textarea.closest(".prose-editor")?.querySelector('[contenteditable="true"]');
+  if (label && editable) {
+    label.id = label.id || `${textarea.id}_label`;
+    editable.setAttribute("aria-labelledby", label.id);
+  }
 }
 
 for (const textarea of document.querySelectorAll(SELECTOR)) {
