@@ -10,11 +10,12 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev run serve demo test lint format messages clean bench backup restore
+.PHONY: help install install-dev run serve demo test lint format messages clean bench backup restore e2e
 
 help:
 	@echo "make run      create .venv, install, migrate SQLite, load the demo, serve on 127.0.0.1:$(PORT)"
 	@echo "make test     install the dev extra and run the whole test suite"
+	@echo "make e2e      browser tests in Chromium; screenshots in var/screenshots/"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make backup   back up the database and media files into var/backups/<timestamp>/"
@@ -47,6 +48,17 @@ run: demo
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests (tests/e2e): Playwright drives Debian's Chromium, installed with apt-get when it
+# is missing (never a browser download); screenshots of every public page go to var/screenshots/.
+E2E_STAMP := $(VENV)/.installed-e2e
+$(E2E_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,e2e]"
+	touch $@ $(DEV_STAMP) $(RUN_STAMP)
+
+e2e: $(E2E_STAMP)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -100,20 +100,25 @@ def serious_accessibility_violations(page):
 
 
 def horizontal_overflow(page):
-    """Elements sticking out past the right edge of the viewport (none: the page fits)."""
+    """Elements sticking out past the right edge of the screen (none: the page fits).
+
+    Measured against the viewport's width in CSS pixels as set, not ``window.innerWidth``,
+    so a page without a viewport meta tag (laid out 980 px wide on phones) fails too.
+    """
     return page.evaluate(
-        """() => {
-            const width = window.innerWidth;
+        """(width) => {
             if (document.documentElement.scrollWidth <= width) return [];
             const describe = (el) => el.tagName.toLowerCase()
                 + (el.id ? "#" + el.id : "")
                 + (el.className && typeof el.className === "string"
                     ? "." + el.className.trim().split(/\\s+/).join(".") : "");
-            return Array.from(document.body.querySelectorAll("*"))
+            const wide = Array.from(document.body.querySelectorAll("*"))
                 .filter((el) => el.getBoundingClientRect().right > width + 0.5)
                 .slice(0, 8)
                 .map((el) => describe(el) + " right=" + el.getBoundingClientRect().right);
-        }"""
+            return wide.length ? wide : ["html"];
+        }""",
+        page.viewport_size["width"],
     )
 
 
