@@ -38,7 +38,13 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 def database_unavailable_response():
     """503 with the static Chinese page: rendered without a request, so no context processor runs
     and nothing touches the database."""
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    try:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    except Exception:  # the page must never turn into a 500 (a missing static manifest, say)
+        logger.exception("could not render 503.html")
+        response = HttpResponse(
+            "服务暂时不可用，请稍后再试。", content_type="text/plain; charset=utf-8", status=503
+        )
     response["Retry-After"] = str(DatabaseUnavailableMiddleware.retry_after)
     response["Cache-Control"] = "no-store"
     return response

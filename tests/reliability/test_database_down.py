@@ -144,3 +144,12 @@ def test_the_site_recovers_without_a_restart():
             assert server.process.pid == pid and server.process.poll() is None
     finally:
         proxy.down()
+
+
+@pytest.mark.django_db
+def test_the_503_page_falls_back_to_plain_text_if_it_cannot_render(database_down):
+    """Even a broken 503 template (say, a static file missing from the manifest) gives a 503."""
+    with mock.patch("qxs.middleware.render_to_string", side_effect=ValueError("no manifest")):
+        response = Client(raise_request_exception=False).get("/news/")
+    assert response.status_code == 503
+    assert UNAVAILABLE in response.content.decode()
