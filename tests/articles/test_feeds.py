@@ -104,4 +104,3 @@ def test_feed_query_count_does_not_grow_with_items(client):
     assert len(feedparser.parse(client.get("/news/feed/").content).entries) == 20
     large = count()
     assert small == large <= 4
-
