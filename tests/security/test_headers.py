@@ -93,6 +93,22 @@ def test_admin_login_sends_the_headers_and_secure_cookies(client, prod_settings)
 
 
 @pytest.mark.django_db
+def test_every_cookie_the_public_site_sets_is_secure(client, prod_settings):
+    """The language switch and the font-size switch set cookies over HTTPS with Secure and
+    SameSite (the HTTP Observatory fails a site for any cookie without Secure)."""
+    responses = [
+        client.post(reverse("set_language"), {"language": "en", "next": "/"}, secure=True),
+        client.post(reverse("font-size"), {"size": "large", "next": "/"}, secure=True),
+    ]
+    cookies = [morsel for response in responses for morsel in response.cookies.values()]
+    assert {morsel.key for morsel in cookies} >= {"django_language", "qxs_font_size"}
+    for morsel in cookies:
+        assert morsel["secure"] is True, morsel.key
+        assert morsel["samesite"] in {"Lax", "Strict"}, morsel.key
+    assert client.cookies["django_language"]["httponly"] is True
+
+
+@pytest.mark.django_db
 def test_admin_change_forms_send_the_hardened_headers(client, prod_settings):
     """The admin's change forms (a user; an article once the articles admin is in) keep the
     policy: nothing in the admin needs it relaxed."""
