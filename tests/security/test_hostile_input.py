@@ -210,6 +210,7 @@ def test_bad_host_header_is_a_400(host):
     """A Host outside ALLOWED_HOSTS (or not a host at all) is refused with the 400 page."""
     response = Client(raise_request_exception=False).get("/news/", HTTP_HOST=host)
     assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
     assert_clean(response, host)
 
 
@@ -221,6 +222,7 @@ def test_oversized_form_body_is_a_400(settings):
         reverse("admin:login"), body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
     assert_clean(response, "oversized")
 
 
