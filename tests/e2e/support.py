@@ -38,7 +38,7 @@ def launch_chromium():
             browser.close()
 
 
-def new_page(browser, base_url, *, width=DESKTOP, height=None, locale="zh-CN"):
+def new_page(browser, base_url, *, width=DESKTOP, height=None, locale="zh-CN", javascript=True):
     """A page in a new context: its own cookies, a Chinese reader's language and time zone.
 
     At phone widths the context is a mobile one (the viewport meta tag applies, touch events).
@@ -52,6 +52,7 @@ def new_page(browser, base_url, *, width=DESKTOP, height=None, locale="zh-CN"):
         has_touch=phone,
         locale=locale,
         timezone_id=settings.TIME_ZONE,
+        java_script_enabled=javascript,
     )
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -102,6 +102,33 @@ def test_article_font_size_switch_and_print_view(open_page, demo):
     expect(page.locator(".article-body")).to_be_visible()
 
 
+def test_font_size_switch_works_without_javascript(open_page, demo):
+    """With scripts off, the size links go through /font-size/ (a cookie) and come back to the
+    article, which is then served at that size."""
+    article = demo["article"]
+    page = open_page(javascript=False)
+    page.goto(article.get_absolute_url())
+    medium = font_size(page, ".article-body p")
+    page.click('.font-switch [data-font-size="large"]')
+    expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
+    assert font_size(page, ".article-body p") > medium
+    page.goto("/news/")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
+
+
+def test_keyboard_reader_skips_to_the_content(open_page, demo):
+    """The first Tab shows the skip link; following it puts the focus on the main content."""
+    page = open_page()
+    page.goto(demo["article"].get_absolute_url())
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+
 def test_pairs_diagram_with_text_alternative_and_meeting_page(open_page, demo):
     """The pairs page draws the eight pairs (an SVG image with a title and a description that
     points to the table) and lists the same pairs in a table; the meeting page gives the facts
