@@ -26,8 +26,10 @@ IGNORED_PROBLEM_URLS = re.compile(r"/favicon\.ico$")
 @contextmanager
 def launch_chromium():
     """Debian's Chromium under Playwright; Playwright's own browser builds are never used."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # The machine is small and shared: give assertions time before calling a page wrong.
+    expect.set_options(timeout=10_000)
     if not os.access(CHROMIUM, os.X_OK):
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium (make e2e does).")
     with sync_playwright() as playwright:
