@@ -159,7 +159,7 @@ class AgreementInline(admin.StackedInline):
         )
         link = reverse("admin:partnerships_cooperationagreement_change", args=[agreement.pk])
         return format_html(
-            '<ol style="margin:0;padding-left:1.2em">{}</ol><a href="{}">{}</a>',
+            '<ol class="qxs-clause-list">{}</ol><a href="{}">{}</a>',
             listed,
             link,
             _("编辑条款"),

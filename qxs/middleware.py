@@ -3,10 +3,13 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from .health import health_response
 
@@ -30,6 +33,27 @@ class HealthCheckMiddleware:
         if request.path_info.rstrip("/") == self.path and request.method in ("GET", "HEAD"):
             return health_response()
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the reader chose another language with the language switch.
+
+    Django's own middleware follows the browser's Accept-Language, so an English browser would get
+    English without asking; a Chinese government site shows Chinese until the reader switches. The
+    choice lives in the language cookie set by ``set_language``.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The page depends on the cookie, not on Accept-Language: no Vary on it.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)

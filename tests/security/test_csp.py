@@ -82,7 +82,7 @@ def admin_urls():
 # Known, harmless (the browser drops the style, the page still works) and reported to the owner of
 # partnerships/admin.py: the clause list on the helping-pair change form. Remove once it uses a
 # class from a stylesheet.
-KNOWN_ADMIN_PROBLEMS = {'<ol style="margin:0;padding-left:1.2em">'}
+KNOWN_ADMIN_PROBLEMS = set()
 
 
 def test_admin_pages_have_nothing_inline(superuser_client):
