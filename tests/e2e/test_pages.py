@@ -6,6 +6,7 @@ test walks all the pages and reports every page that fails, not only the first.
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from articles.models import Article
 from partnerships.models import Agency, Division, HelpingPair
@@ -101,9 +102,19 @@ def test_public_pages_have_no_serious_accessibility_violation_or_script_error(
     assert not failures, "\n".join(failures)
 
 
-def test_public_pages_fit_a_375_px_phone_without_horizontal_scrolling(open_page, public_pages):
-    """At 375 px every page type is as wide as the screen: nothing scrolls sideways."""
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_public_pages_fit_a_375_px_phone_without_horizontal_scrolling(
+    open_page, public_pages, language
+):
+    """At 375 px every page type is as wide as the screen, in Chinese and in English (longer
+    words): nothing scrolls sideways."""
     page = open_page(width=PHONE)
+    suffix = ""
+    if language != "zh-hans":
+        page.goto("/")
+        page.click(f'.lang-switch button[value="{language}"]')
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        suffix = f"-{language}"
     failures = []
     for name, path, _status in public_pages:
         page.goto(path)
@@ -112,7 +123,7 @@ def test_public_pages_fit_a_375_px_phone_without_horizontal_scrolling(open_page,
         if overflow:
             width = page.evaluate("document.documentElement.scrollWidth")
             failures.append(f"{path}: {width} px wide; sticking out: {', '.join(overflow)}")
-        save_screenshot(page, f"{name}-phone")
+        save_screenshot(page, f"{name}-phone{suffix}")
     assert not failures, "\n".join(failures)
 
 
