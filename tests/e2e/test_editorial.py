@@ -137,7 +137,9 @@ def test_editor_writes_and_submits_chief_publishes_readers_find_it(
     expect(reader.locator("h1")).to_have_text(TITLE)
     link = reader.locator(f'.article-body a[href="{LINK}"]')
     expect(link).to_have_text("质量兴市合作交流协议全文")
-    expect(reader.locator('main img[alt="温岭市代表团在富裕县的企业车间"]')).to_be_visible()
+    picture = reader.locator('main img[alt="温岭市代表团在富裕县的企业车间"]')
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
     expect(reader.locator(".byline")).to_contain_text("王明")
     expect(reader.locator("main")).to_contain_text("李华")
 
