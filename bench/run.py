@@ -12,7 +12,8 @@
 
 Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATION`` (10),
 ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200), ``BENCH_REDIS_PORT``
-(8210), ``BENCH_PAGES`` (comma-separated names, to measure only some).
+(8210), ``BENCH_REDIS`` (0: use the local-memory cache even when Redis is installed),
+``BENCH_PAGES`` (comma-separated names, to measure only some).
 """
 
 import json
@@ -21,6 +22,7 @@ import platform
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -99,8 +101,12 @@ def ensure_database():
 
 
 def start_redis():
-    if not shutil.which("redis-server"):
+    if os.environ.get("BENCH_REDIS", "1") == "0" or not shutil.which("redis-server"):
         return None, None
+    if not port_is_free(REDIS_PORT):
+        raise SystemExit(
+            f"port {REDIS_PORT} is in use: stop what runs there or set BENCH_REDIS_PORT"
+        )
     process = subprocess.Popen(
         [
             "redis-server",
@@ -114,7 +120,14 @@ def start_redis():
     return process, f"redis://127.0.0.1:{REDIS_PORT}/0"
 
 
+def port_is_free(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def start_gunicorn(env):
+    if not port_is_free(PORT):
+        raise SystemExit(f"port {PORT} is in use: stop what runs there or set BENCH_PORT")
     process = subprocess.Popen(
         [
             str(Path(PYTHON).with_name("gunicorn")),
@@ -132,6 +145,8 @@ def start_gunicorn(env):
         env=env,
     )
     for _ in range(100):
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited while starting")
         try:
             urllib.request.urlopen(f"{BASE}/bench/hello/", timeout=2).read()
             return process
@@ -243,6 +258,8 @@ def print_table(result, hello_rps):
 
 
 def main():
+    # A SIGTERM (e.g. from `timeout`) unwinds normally, so gunicorn and Redis are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_wrk()
     ensure_database()
     redis, redis_url = start_redis()

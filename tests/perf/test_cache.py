@@ -233,13 +233,15 @@ def test_each_reader_gets_a_working_csrf_token_from_a_cached_page():
     assert switch.status_code == 302
 
 
-def test_language_and_font_size_are_part_of_the_key(client):
+def test_language_and_font_size_are_part_of_the_key(client, settings):
     """An English reader and a large-print reader each get their own copy."""
     ArticleFactory()
     get(client, "/news/")
-    english = get(client, "/news/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = get(client, "/news/")
     assert english["X-Cache"] == "miss"
     assert 'lang="en"' in text(english)
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     client.cookies["qxs_font_size"] = "large"
     large = get(client, "/news/")
     assert large["X-Cache"] == "miss"
