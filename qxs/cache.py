@@ -33,8 +33,9 @@ from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -94,12 +95,52 @@ def content_generation():
             return str(path.stat().st_mtime_ns)
         except OSError:
             return None
-    value = cache.get(GENERATION_KEY)
+    value = _redis_generation.read()
+    if value is None:
+        value = cache.get(GENERATION_KEY)
     if value is None:
         # A fresh start (or a flushed Redis): begin from the clock, so old page keys never return.
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         value = cache.get(GENERATION_KEY)
     return None if value is None else str(value)
+
+
+class _RedisGenerationReader:
+    """Read the generation with one redis-py client kept for the process.
+
+    Django's ``RedisCache`` builds a new client object for every call, which costs as much as the
+    round trip itself; this read happens on every anonymous request, so it keeps one. Any failure
+    (or another cache backend) returns ``None`` and the caller falls back to ``cache.get``; after
+    a failure the fast path rests for a few seconds.
+    """
+
+    retry_interval = 5.0
+
+    def __init__(self):
+        self.backend = None
+        self.client = None
+        self.key = None
+        self.resting_until = 0.0
+
+    def read(self):
+        backend = caches["default"]
+        if not isinstance(backend, RedisCache) or time.monotonic() < self.resting_until:
+            return None
+        try:
+            if backend is not self.backend:
+                self.client = backend._cache.get_client(write=False)
+                self.key = backend.make_and_validate_key(GENERATION_KEY)
+                self.backend = backend
+            raw = self.client.get(self.key)
+            # Django's Redis serializer stores integers as plain numbers, so incr() works.
+            return None if raw is None else int(raw)
+        except Exception:
+            self.backend = None
+            self.resting_until = time.monotonic() + self.retry_interval
+            return None
+
+
+_redis_generation = _RedisGenerationReader()
 
 
 class _ProcessPages:
