@@ -126,6 +126,12 @@ class _RedisGenerationReader:
         backend = caches["default"]
         if not isinstance(backend, RedisCache) or time.monotonic() < self.resting_until:
             return None
+        # While qxs.cache_backends.ResilientRedisCache is resting, or has writes to make up for
+        # (it empties Redis on its next call), go through it instead.
+        if getattr(backend, "_writes_lost", False) or (
+            time.monotonic() < getattr(backend, "_down_until", 0.0)
+        ):
+            return None
         try:
             if backend is not self.backend:
                 self.client = backend._cache.get_client(write=False)
