@@ -84,7 +84,7 @@ def ensure_wrk():
 
 
 def ensure_database():
-    """Create the database when it does not exist (connecting to the server's own database)."""
+    """Create the database when it does not exist; return the server's version."""
     import psycopg2
 
     parts = urllib.parse.urlsplit(DATABASE_URL)
@@ -97,7 +97,10 @@ def ensure_database():
         if cursor.fetchone() is None:
             step(f"creating database {name}")
             cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0].split()[0]
     connection.close()
+    return version
 
 
 def start_redis():
@@ -221,7 +224,7 @@ def worker_rss_mb(master):
     return round(max(sizes) / 1024, 1) if sizes else None
 
 
-def machine(redis_url):
+def machine(redis_url, postgres_version):
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -239,7 +242,8 @@ def machine(redis_url):
     cache = "Redis" if redis_url else "local-memory cache"
     return (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}){memory}; "
-        f"Python {platform.python_version()}, gunicorn {WORKERS} sync workers, PostgreSQL, "
+        f"Python {platform.python_version()}, gunicorn {WORKERS} sync workers, "
+        f"PostgreSQL {postgres_version}, "
         f"{cache}; wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per page"
     )
 
@@ -254,14 +258,13 @@ def print_table(result, hello_rps):
             f"{name:28} {'yes' if row['cached'] else 'no':>6} {row['rps']:9.1f} {ratio:7.2f} "
             f"{row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['errors']:5d}"
         )
-    print(f"worker RSS after the run: {result.get('worker_rss_mb')} MB")
 
 
 def main():
     # A SIGTERM (e.g. from `timeout`) unwinds normally, so gunicorn and Redis are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_wrk()
-    ensure_database()
+    postgres_version = ensure_database()
     redis, redis_url = start_redis()
     env = site_environment(redis_url)
     gunicorn = None
@@ -283,7 +286,7 @@ def main():
             if status != 200:
                 raise SystemExit(f"{path} answered {status}")
 
-        result = {"machine": machine(redis_url), "articles": total, "pages": {}}
+        result = {"machine": machine(redis_url, postgres_version), "articles": total, "pages": {}}
         step("hello")
         run_wrk("/bench/hello/")  # warm the workers
         result["pages"]["hello"] = {**run_wrk("/bench/hello/"), "cached": False}
@@ -296,7 +299,7 @@ def main():
             _status, headers, _body = fetch(path)
             cached = headers.get("X-Cache") == "hit"
             result["pages"][f"{name}_cached"] = {**run_wrk(path), "cached": cached}
-        result["worker_rss_mb"] = worker_rss_mb(gunicorn)
+        rss = worker_rss_mb(gunicorn)
     finally:
         if gunicorn is not None:
             gunicorn.send_signal(signal.SIGTERM)
@@ -308,6 +311,7 @@ def main():
     VAR.mkdir(exist_ok=True)
     (VAR / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     print_table(result, result["pages"]["hello"]["rps"])
+    print(f"biggest worker's resident memory after the run: {rss} MB")
     print(f"\nwritten to {VAR / 'bench.json'}")
 
 
