@@ -61,6 +61,9 @@ NO_SCHEDULED = 0.0
 CSRF_PLACEHOLDER = b"\x00qxs-csrf-token\x00"
 CSRF_TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 UNCACHEABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
 
 
 def page_cache_seconds():
@@ -424,6 +427,9 @@ class PublicPageCacheMiddleware:
             for name, value in response.headers.items()
             if name.lower() not in ("content-length", "etag", "set-cookie")
         ]
+        headers.append(("ETag", etag))
+        if "Cache-Control" not in response:
+            headers.append(("Cache-Control", "private, no-cache"))
         return {
             "generation": generation,
             "content": content,
@@ -438,10 +444,11 @@ class PublicPageCacheMiddleware:
         On a hit the page is rebuilt from the entry with a CSRF token of the reader's own; on a
         miss it is the view's response, which already has one.
         """
-        not_modified = get_conditional_response(request, etag=entry["etag"])
-        if not_modified is not None:
-            not_modified["ETag"] = entry["etag"]
-            return not_modified
+        if CONDITIONAL_HEADERS.intersection(request.META):
+            not_modified = get_conditional_response(request, etag=entry["etag"])
+            if not_modified is not None:
+                not_modified["ETag"] = entry["etag"]
+                return not_modified
         if response is None:
             content = entry["content"]
             if CSRF_PLACEHOLDER in content:
@@ -449,11 +456,12 @@ class PublicPageCacheMiddleware:
             response = HttpResponse(content)
             for name, value in entry["headers"]:
                 response[name] = value
-        response["ETag"] = entry["etag"]
-        if "Cache-Control" not in response:
-            # Browsers keep the page but ask again each time (cheap: a 304 via the ETag); shared
-            # proxies keep nothing, since the page carries the reader's CSRF token.
-            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            response["ETag"] = entry["etag"]
+            if "Cache-Control" not in response:
+                # Browsers keep the page but ask again each time (a cheap 304 via the ETag);
+                # shared proxies keep nothing, since the page carries the reader's CSRF token.
+                patch_cache_control(response, private=True, no_cache=True)
         response["X-Cache"] = "hit" if hit else "miss"
         return response
 

@@ -296,3 +296,14 @@ def test_values_cached_for_a_generation_follow_the_content():
         assert page_cache.cached_for_generation("count", compute) == 1
         ArticleFactory()
         assert page_cache.cached_for_generation("count", compute) == 2
+
+
+def test_head_is_served_from_the_cached_get(client):
+    """A HEAD after a GET is a hit with the same ETag; a HEAD alone stores nothing."""
+    ArticleFactory()
+    client.head("/news/")
+    assert get(client, "/news/")["X-Cache"] == "miss"
+    head = client.head("/news/")
+    assert head.status_code == 200
+    assert head["X-Cache"] == "hit"
+    assert head["Cache-Control"] == "private, no-cache"
