@@ -39,7 +39,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
@@ -318,6 +318,14 @@ def _excluded_prefixes():
     )
 
 
+def _language(request):
+    """The page's language, by ``qxs.middleware.ChineseFirstLocaleMiddleware``'s rule: the
+    language cookie when it names a site language, Chinese otherwise (Accept-Language is not
+    used). The cache runs before that middleware, so it applies the rule itself."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _reader_variant(request):
     """What besides the URL changes an anonymous page: language and the font-size cookie."""
     try:
@@ -326,19 +334,23 @@ def _reader_variant(request):
         size = ""
     else:
         size = font_size(request)
-    return f"{getattr(request, 'LANGUAGE_CODE', settings.LANGUAGE_CODE)}|{size}"
+    return f"{_language(request)}|{size}"
 
 
 class PublicPageCacheMiddleware:
     """Serve anonymous public pages from the cache; see the module docstring for the rules.
 
-    Sits after the authentication and messages middleware (it needs their cookies' names and
-    ``request.user``) and inside the CSRF middleware (which sets the cookie for the token it
-    hands out on a cached page).
+    Sits early, right after WhiteNoise: a hit skips sessions, locale, CSRF, authentication,
+    messages and the rest, and is answered here with the headers those middlewares gave the page
+    when it was rendered. The one per-reader part, the CSRF token and its cookie, is handed out by
+    ``CsrfViewMiddleware``'s own request and response steps. On a miss the page goes through
+    every middleware; by the time it comes back here ``request.user``, the session and the
+    messages are known, and they decide whether it may be stored.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
@@ -382,7 +394,11 @@ class PublicPageCacheMiddleware:
         return not request.path.startswith(_excluded_prefixes())
 
     def _may_store(self, request, response):
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code != 200 or response.streaming:
+            return False
+        # The CSRF cookie is the reader's own and is handed out again on every hit; any other
+        # cookie (a session, messages, a preference) makes the page someone's.
+        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return False
         cache_control = response.get("Cache-Control", "")
         if any(word in cache_control for word in UNCACHEABLE_CACHE_CONTROL):
@@ -451,11 +467,16 @@ class PublicPageCacheMiddleware:
                 return not_modified
         if response is None:
             content = entry["content"]
-            if CSRF_PLACEHOLDER in content:
+            with_token = CSRF_PLACEHOLDER in content
+            if with_token:
+                self.csrf.process_request(request)
                 content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
             response = HttpResponse(content)
             for name, value in entry["headers"]:
                 response[name] = value
+            response["Content-Length"] = str(len(content))
+            if with_token:
+                self.csrf.process_response(request, response)
         else:
             response["ETag"] = entry["etag"]
             if "Cache-Control" not in response:

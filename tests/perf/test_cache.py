@@ -307,3 +307,22 @@ def test_head_is_served_from_the_cached_get(client):
     assert head.status_code == 200
     assert head["X-Cache"] == "hit"
     assert head["Cache-Control"] == "private, no-cache"
+
+
+def test_a_hit_has_the_headers_the_rendered_page_had(client, settings):
+    """A hit skips the inner middlewares but keeps what they added: language, framing, length,
+    and a CSRF cookie for the reader only when the page has a form."""
+    ArticleFactory()
+    miss = get(client, "/news/")
+    fresh = Client()
+    hit = get(fresh, "/news/")
+    assert hit["X-Cache"] == "hit"
+    for header in ("Content-Language", "X-Frame-Options", "Content-Type"):
+        assert hit[header] == miss[header]
+    assert int(hit["Content-Length"]) == len(hit.content)
+    if "csrfmiddlewaretoken" in text(hit):
+        assert settings.CSRF_COOKIE_NAME in hit.cookies
+    get(fresh, "/news/feed/")
+    feed = Client().get("/news/feed/")
+    assert feed["X-Cache"] == "hit"
+    assert not feed.cookies
