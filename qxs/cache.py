@@ -2,10 +2,10 @@
 
 Every cached page is stored under the current *content generation*. Any save, delete or m2m change
 of a public content model (articles, partnerships, tags, the site identity) bumps the generation
-once at once and once more when the transaction commits, so the next request looks under a new key
-and renders from the database. Staff POSTs bump it too, which covers admin actions that write
-with ``QuerySet.update()`` (no signals). Bulk writers that bypass signals (``generate_content``,
-importers) call :func:`bump_content_generation` themselves.
+once at once and once more when the transaction commits, so the next request finds the stored
+page out of date and renders it from the database. Staff POSTs bump it too, which covers admin
+actions that write with ``QuerySet.update()`` (no signals). Bulk writers that bypass signals
+(``generate_content``, importers) call :func:`bump_content_generation` themselves.
 
 Time is the other way content changes: an article with a future ``published_at`` appears when its
 time comes, with no write at all. A cached page therefore expires no later than the next
@@ -19,7 +19,8 @@ cache (one per process: ``make run``, tests) it is the modification time of a sm
 Only anonymous GET/HEAD requests are served from the cache: a request carrying a session or
 messages cookie (every logged-in editor, and anyone a view has stored something for) always
 goes to the view, and so do the admin, ``/healthz``, ``/i18n/`` and any response that is not a
-plain 200, sets a cookie, or says ``private``/``no-store``/``no-cache`` (admin previews).
+plain 200, sets a cookie (other than the CSRF one), or says ``private``/``no-store``/
+``no-cache`` (admin previews).
 The language form's CSRF token is cut out before a page is stored and each reader gets a fresh
 token of their own when it is served, as the uncached page would.
 """
@@ -50,8 +51,8 @@ CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "qxs"})
 
 GENERATION_KEY = "qxs:content-generation"
 NEXT_PUBLICATION_KEY = "qxs:next-publication:{generation}"
-# One entry per page and reader variant, holding the generation it was rendered in: a hit reads
-# the generation and the page in a single round trip, and a new render overwrites the old one.
+# One entry per page and reader variant, holding the generation it was rendered in: a new render
+# overwrites the old one, and an entry of another generation is never served.
 PAGE_KEY = "qxs:page:{digest}"
 # How long the next publication time is remembered for a generation (it is also rechecked
 # whenever it has passed).
@@ -61,6 +62,7 @@ NO_SCHEDULED = 0.0
 CSRF_PLACEHOLDER = b"\x00qxs-csrf-token\x00"
 CSRF_TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 UNCACHEABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")
+KEYED_VARY = frozenset({"", "cookie"})
 CONDITIONAL_HEADERS = frozenset(
     {"HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
 )
@@ -402,6 +404,11 @@ class PublicPageCacheMiddleware:
             return False
         cache_control = response.get("Cache-Control", "")
         if any(word in cache_control for word in UNCACHEABLE_CACHE_CONTROL):
+            return False
+        # The key covers the cookies a page may depend on; a page that varies on anything else
+        # (a header the key does not hold) is not stored.
+        varies_on = {name.strip().lower() for name in response.get("Vary", "").split(",")}
+        if varies_on - KEYED_VARY:
             return False
         session = getattr(request, "session", None)
         if session is not None and session.modified:

@@ -326,3 +326,24 @@ def test_a_hit_has_the_headers_the_rendered_page_had(client, settings):
     feed = Client().get("/news/feed/")
     assert feed["X-Cache"] == "hit"
     assert not feed.cookies
+
+
+def test_a_page_varying_on_a_header_the_key_lacks_is_not_stored(rf):
+    """Vary: User-Agent (or Accept-Language) is not in the key: such a page is always rendered."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("按浏览器不同")
+        response["Vary"] = "Cookie, User-Agent"
+        return response
+
+    middleware = page_cache.PublicPageCacheMiddleware(view)
+    for _ in range(2):
+        request = rf.get("/news/varying/")
+        request.user = AnonymousUser()
+        middleware(request)
+    assert len(calls) == 2
