@@ -91,3 +91,24 @@ def test_prod_uses_compressed_hashed_static_files():
         "qxs.settings.prod", {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "a.org"}, code
     )
     assert result.stdout.strip() == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_postgresql_connections_run_without_parallel_workers_unless_asked():
+    """One request's query must not take the cores other requests need."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    url = {"DATABASE_URL": "postgres://u@db:5432/qxs"}
+    result = run_settings("qxs.settings.dev", url, code)
+    assert "-c max_parallel_workers_per_gather=0" in result.stdout, result.stderr
+    result = run_settings("qxs.settings.dev", {**url, "DJANGO_PG_PARALLEL_WORKERS": "2"}, code)
+    assert "-c max_parallel_workers_per_gather=2" in result.stdout, result.stderr
+
+
+def test_postgresql_option_reaches_the_server(db, settings):
+    """On PostgreSQL the session really runs with the setting."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the suite runs on SQLite here")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
