@@ -90,6 +90,15 @@ def test_editor_writes_and_submits_chief_publishes_readers_find_it(
     assert article.cover_image.alt_text == "温岭市代表团在富裕县的企业车间"
     assert sorted(article.tags.names()) == ["东北振兴", "回访", "质量帮扶"]
 
+    # The preview is the public page as it will look, for editors only.
+    with page.expect_popup() as preview_info:
+        page.locator(".object-tools a", has_text="预览").click()
+    preview = preview_info.value
+    expect(preview.locator(".preview-banner")).to_be_visible()
+    expect(preview.locator("h1")).to_have_text(TITLE)
+    expect(preview.locator(f'.article-body a[href="{LINK}"]')).to_be_visible()
+    preview.close()
+
     # The editor's buttons: submit, but no publish or schedule.
     tools = page.locator(".object-tools")
     expect(tools.locator(".qxs-move-submit")).to_be_visible()
