@@ -245,6 +245,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Uploaded images (articles/images.py): a larger file or picture is refused with a form error.
 QXS_IMAGE_MAX_BYTES = env_int("QXS_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 QXS_IMAGE_MAX_PIXELS = env_int("QXS_IMAGE_MAX_PIXELS", 40_000_000)
+# The longest an anonymous page stays in the page cache (qxs/cache.py); changes show at once anyway.
+QXS_PAGE_CACHE_SECONDS = env_int("QXS_PAGE_CACHE_SECONDS", 600)
 
 # Site
 SITE_NAME = "质量兴市"
