@@ -1,9 +1,12 @@
 """The news list's filters: column, tag, agency, province, date range and keyword."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Agency, Division
@@ -38,6 +41,19 @@ class AgencyField(forms.CharField):
 
 class AgencyFilter(django_filters.Filter):
     field_class = AgencyField
+
+
+def start_of_day(day):
+    """The first instant of ``day`` in the site's time zone (Asia/Shanghai), or ``None`` when
+    that instant cannot be written in UTC (the first and last days a date can hold)."""
+    start = datetime.datetime.combine(
+        day, datetime.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    try:
+        start.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
+    return start
 
 
 class DateInput(forms.DateInput):
@@ -89,16 +105,10 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_province",
     )
     date_from = django_filters.DateFilter(
-        label=_("起始日期"),
-        field_name="published_at",
-        lookup_expr="date__gte",
-        widget=DateInput,
+        label=_("起始日期"), method="filter_date_from", widget=DateInput
     )
     date_to = django_filters.DateFilter(
-        label=_("结束日期"),
-        field_name="published_at",
-        lookup_expr="date__lte",
-        widget=DateInput,
+        label=_("结束日期"), method="filter_date_to", widget=DateInput
     )
 
     class Meta:
@@ -108,6 +118,20 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+    # Dates are Beijing days. ``published_at`` is compared with the instants the days begin, so
+    # the range is read from ``article_status_pub_idx``; ``published_at__date`` would convert
+    # every row's time zone first.
+
+    def filter_date_from(self, queryset, name, value):
+        start = start_of_day(value)
+        return queryset if start is None else queryset.filter(published_at__gte=start)
+
+    def filter_date_to(self, queryset, name, value):
+        if value == datetime.date.max:
+            return queryset
+        end = start_of_day(value + datetime.timedelta(days=1))
+        return queryset if end is None else queryset.filter(published_at__lt=end)
 
     def filter_tag(self, queryset, name, value):
         tagged = TaggedArticle.objects.filter(Q(tag__slug=value) | Q(tag__name=value))

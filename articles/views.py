@@ -221,26 +221,33 @@ def related_articles(article, tag_ids, agency_ids, limit=RELATED_LIMIT):
     """Related news in one query: manual choices first, then by shared tags and agencies.
 
     Only published articles; taggit's ``similar_objects()`` is avoided because it loads every
-    tagged row. Candidates (the manual ones, and the ``RELATED_CANDIDATES`` most recently added
-    articles sharing a tag or an agency) are found by indexed ``IN`` subqueries before they are
-    scored.
+    tagged row. The candidates are the manual choices and the ``RELATED_CANDIDATES`` newest
+    articles sharing a tag, and as many sharing an agency, each set read from an index; their
+    ``UNION`` is looked up by primary key, so only those few hundred rows are scored, however
+    large the archive (an ``OR`` of the sets would make PostgreSQL scan every article).
     """
     manual = ArticleRelated.objects.filter(from_article_id=article.pk)
-    candidates = Q(pk__in=manual.values("to_article_id"))
+    candidate_sets = [manual.values("to_article_id")]
     shared_tags = shared_agencies = Value(0, output_field=IntegerField())
     if tag_ids:
         tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
-        recent = tagged.order_by("-content_object_id").values("content_object_id")
-        candidates |= Q(pk__in=recent[:RELATED_CANDIDATES])
+        newest = tagged.order_by("-content_object_id").values("content_object_id")
+        candidate_sets.append(newest[:RELATED_CANDIDATES])
         shared_tags = _count(tagged.filter(content_object_id=OuterRef("pk")), "content_object_id")
     if agency_ids:
         linked = ArticleAgency.objects.filter(agency_id__in=agency_ids)
-        recent = linked.order_by("-article_id").values("article_id")
-        candidates |= Q(pk__in=recent[:RELATED_CANDIDATES])
+        newest = linked.order_by("-article_id").values("article_id")
+        candidate_sets.append(newest[:RELATED_CANDIDATES])
         shared_agencies = _count(linked.filter(article_id=OuterRef("pk")), "article_id")
+    # A sliced query cannot be a member of a compound statement on SQLite, so each set is a
+    # plain primary-key lookup with its slice inside.
+    first, *others = [
+        Article.objects.filter(pk__in=ids).order_by().values("pk") for ids in candidate_sets
+    ]
+    candidates = first.union(*others) if others else first
     return list(
         Article.objects.published()
-        .filter(candidates)
+        .filter(pk__in=candidates)
         .exclude(pk=article.pk)
         .annotate(
             is_manual=Exists(manual.filter(to_article_id=OuterRef("pk"))),
@@ -258,7 +265,12 @@ def _count(rows, group_field):
 
 
 def column_neighbours(article):
-    """The newer and the older published article of the same column (or None)."""
+    """The newer and the older published article of the same column (or None).
+
+    Each query is bounded by the article's own time (``__gte``/``__lte``) besides the exact
+    tie-break, so PostgreSQL seeks into ``article_column_pub_idx`` instead of walking it from
+    one end until the condition first holds.
+    """
     if article.published_at is None:
         return None, None
     same_column = (
@@ -269,12 +281,14 @@ def column_neighbours(article):
     )
     when = article.published_at
     newer = (
-        same_column.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=article.pk))
+        same_column.filter(published_at__gte=when)
+        .filter(Q(published_at__gt=when) | Q(pk__gt=article.pk))
         .order_by("published_at", "pk")
         .first()
     )
     older = (
-        same_column.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=article.pk))
+        same_column.filter(published_at__lte=when)
+        .filter(Q(published_at__lt=when) | Q(pk__lt=article.pk))
         .order_by("-published_at", "-pk")
         .first()
     )

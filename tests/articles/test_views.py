@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.filters import ArticleFilter
 from articles.models import Article
-from articles.views import related_articles
+from articles.views import column_neighbours, related_articles
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -124,6 +125,11 @@ def test_province_filter_includes_meetings_held_there(client):
     assert titles(client.get("/news/?province=230000")) == ["座谈会报道"]
 
 
+MINUTES_10 = datetime.timedelta(minutes=10)
+MINUTES_30 = datetime.timedelta(minutes=30)
+MINUTES_59 = datetime.timedelta(minutes=59)
+
+
 def test_filter_by_date_range_uses_local_dates(client):
     """The range includes both end days, in Beijing time."""
     ArticleFactory(title="九月二十日", published_at=at(2004, 9, 20, hour=0))
@@ -131,6 +137,39 @@ def test_filter_by_date_range_uses_local_dates(client):
     ArticleFactory(title="十月", published_at=at(2004, 10, 1))
     response = client.get("/news/?date_from=2004-09-20&date_to=2004-09-22")
     assert sorted(titles(response)) == ["九月二十二日", "九月二十日"]
+
+
+def test_date_range_boundaries_are_beijing_midnights(client):
+    """23:30 Beijing time on date_to is in, 00:10 the next day is out; likewise at date_from."""
+    ArticleFactory(title="起始前一分钟", published_at=at(2004, 9, 19, 23) + MINUTES_59)
+    ArticleFactory(title="起始零点", published_at=at(2004, 9, 20, hour=0))
+    ArticleFactory(title="结束日深夜", published_at=at(2004, 9, 22, hour=23) + MINUTES_30)
+    ArticleFactory(title="次日零点十分", published_at=at(2004, 9, 23, hour=0) + MINUTES_10)
+    response = client.get("/news/?date_from=2004-09-20&date_to=2004-09-22")
+    assert sorted(titles(response)) == ["结束日深夜", "起始零点"]
+    assert titles(client.get("/news/?date_to=2004-09-22"))[0] == "结束日深夜"
+    assert titles(client.get("/news/?date_from=2004-09-23")) == ["次日零点十分"]
+
+
+def test_date_filters_compare_publication_times_not_converted_dates():
+    """The date range is a plain comparison of published_at (index-friendly): no per-row
+    time-zone conversion to a date in the SQL."""
+    filterset = ArticleFilter(
+        {"date_from": "2004-09-20", "date_to": "2004-09-22"}, queryset=Article.objects.all()
+    )
+    sql = str(filterset.qs.query).lower()
+    assert "published_at" in sql
+    assert "at time zone" not in sql
+    assert "cast_date" not in sql
+
+
+@pytest.mark.parametrize("query", ["date_from=0001-01-01", "date_to=9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_filter_nothing_out(client, query):
+    """The first and last representable days are accepted and exclude no article."""
+    ArticleFactory(title="仍然列出")
+    response = client.get(f"/news/?{query}")
+    assert response.status_code == 200
+    assert titles(response) == ["仍然列出"]
 
 
 @pytest.mark.parametrize(
@@ -425,6 +464,17 @@ def test_previous_and_next_in_the_column(client):
     assert response.context["newer_article"] == newer
     assert response.context["older_article"] == older
     assert "上一篇" in response.content.decode()
+
+
+def test_previous_and_next_break_ties_of_the_same_minute_by_id():
+    """Articles published at the same moment still chain newer/older by id, none skipped."""
+    column = ColumnFactory()
+    when = at(2004, 9, 10)
+    first, second, third = (ArticleFactory(column=column, published_at=when) for _ in range(3))
+    ArticleFactory(column=column, published_at=at(2004, 9, 11), title="更新")
+    assert column_neighbours(second) == (third, first)
+    assert column_neighbours(third)[0].title == "更新"
+    assert column_neighbours(first)[1] is None
 
 
 def test_stub_articles_render_as_title_only(client):
