@@ -19,16 +19,14 @@ cache (one per process: ``make run``, tests) it is the modification time of a sm
 Only anonymous GET/HEAD requests are served from the cache: a request carrying a session or
 messages cookie (every logged-in editor, and anyone a view has stored something for) always
 goes to the view, and so do the admin, ``/healthz``, ``/i18n/`` and any response that is not a
-plain 200, sets a cookie (other than the CSRF one), or says ``private``/``no-store``/
-``no-cache`` (admin previews).
-The language form's CSRF token is cut out before a page is stored and each reader gets a fresh
-token of their own when it is served, as the uncached page would.
+plain 200, sets a cookie, or says ``private``/``no-store``/``no-cache`` (admin previews).
+Public pages carry no CSRF token (the language switch is a plain link, ``/language/``): a page
+that rendered one is the reader's own and is never stored, so a cached page never holds a token.
 """
 
 import hashlib
 import logging
 import os
-import re
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -40,7 +38,6 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
@@ -59,8 +56,6 @@ PAGE_KEY = "qxs:page:{digest}"
 NEXT_PUBLICATION_TIMEOUT = 24 * 3600
 NO_SCHEDULED = 0.0
 
-CSRF_PLACEHOLDER = b"\x00qxs-csrf-token\x00"
-CSRF_TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 UNCACHEABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")
 KEYED_VARY = frozenset({"", "cookie"})
 CONDITIONAL_HEADERS = frozenset(
@@ -344,15 +339,14 @@ class PublicPageCacheMiddleware:
 
     Sits early, right after WhiteNoise: a hit skips sessions, locale, CSRF, authentication,
     messages and the rest, and is answered here with the headers those middlewares gave the page
-    when it was rendered. The one per-reader part, the CSRF token and its cookie, is handed out by
-    ``CsrfViewMiddleware``'s own request and response steps. On a miss the page goes through
+    when it was rendered. Nothing on a stored page is per reader (pages with a CSRF token are not
+    stored), so a hit is the same bytes for everyone. On a miss the page goes through
     every middleware; by the time it comes back here ``request.user``, the session and the
     messages are known, and they decide whether it may be stored.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
@@ -398,9 +392,12 @@ class PublicPageCacheMiddleware:
     def _may_store(self, request, response):
         if response.status_code != 200 or response.streaming:
             return False
-        # The CSRF cookie is the reader's own and is handed out again on every hit; any other
-        # cookie (a session, messages, a preference) makes the page someone's.
-        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+        # Any cookie (a session, messages, a preference, a CSRF token) makes the page someone's.
+        if response.cookies:
+            return False
+        # So does a CSRF token in it, even when the reader already had the cookie: public pages
+        # have no form that posts, and a page that grows one is rendered for each reader.
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False
         cache_control = response.get("Cache-Control", "")
         if any(word in cache_control for word in UNCACHEABLE_CACHE_CONTROL):
@@ -442,8 +439,6 @@ class PublicPageCacheMiddleware:
 
     def _entry(self, request, response, generation):
         content = response.content
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE"):
-            content = _cut_out_csrf_tokens(request, content)
         etag = response.get("ETag") or quote_etag(hashlib.md5(content).hexdigest())
         headers = [
             (name, value)
@@ -464,8 +459,7 @@ class PublicPageCacheMiddleware:
     def _respond(self, request, entry, response, *, hit):
         """The reader's response: 304 when their copy is current, else the page.
 
-        On a hit the page is rebuilt from the entry with a CSRF token of the reader's own; on a
-        miss it is the view's response, which already has one.
+        On a hit the page is rebuilt from the entry; on a miss it is the view's response.
         """
         if CONDITIONAL_HEADERS.intersection(request.META):
             not_modified = get_conditional_response(request, etag=entry["etag"])
@@ -474,39 +468,16 @@ class PublicPageCacheMiddleware:
                 return not_modified
         if response is None:
             content = entry["content"]
-            with_token = CSRF_PLACEHOLDER in content
-            if with_token:
-                self.csrf.process_request(request)
-                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
             response = HttpResponse(content)
             for name, value in entry["headers"]:
                 response[name] = value
             response["Content-Length"] = str(len(content))
-            if with_token:
-                self.csrf.process_response(request, response)
         else:
             response["ETag"] = entry["etag"]
             if "Cache-Control" not in response:
                 # Browsers keep the page but ask again each time (a cheap 304 via the ETag);
-                # shared proxies keep nothing, since the page carries the reader's CSRF token.
+                # shared proxies keep nothing, since the page depends on the reader's language
+                # and font-size cookies.
                 patch_cache_control(response, private=True, no_cache=True)
         response["X-Cache"] = "hit" if hit else "miss"
         return response
-
-
-def _cut_out_csrf_tokens(request, content):
-    """Replace the CSRF tokens this request was given by a placeholder."""
-    from django.middleware.csrf import _does_token_match
-
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return content
-
-    def replace(match):
-        token = match.group(0).decode()
-        try:
-            return CSRF_PLACEHOLDER if _does_token_match(token, secret) else match.group(0)
-        except Exception:
-            return match.group(0)
-
-    return CSRF_TOKEN_RE.sub(replace, content)

@@ -14,6 +14,7 @@ urlpatterns = [
     # The admin path comes from DJANGO_ADMIN_URL (settings.ADMIN_URL, issue 9).
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", views.switch_language, name="language"),
     path("font-size/", views.set_font_size, name="font-size"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path(

@@ -112,7 +112,7 @@ def test_public_pages_fit_a_375_px_phone_without_horizontal_scrolling(
     suffix = ""
     if language != "zh-hans":
         page.goto("/")
-        page.click(f'.lang-switch button[value="{language}"]')
+        page.click(f'.lang-switch a[hreflang="{language}"]')
         expect(page.locator("html")).to_have_attribute("lang", language)
         suffix = f"-{language}"
     failures = []

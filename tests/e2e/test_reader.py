@@ -188,18 +188,18 @@ def test_search_from_the_header_highlights_the_terms(open_page, demo):
 
 
 def test_english_switch_and_back(open_page, demo):
-    """The English button translates the site's own words and stays on the same page; the
-    Chinese button brings the reader back."""
+    """The English link translates the site's own words and stays on the same page; the
+    Chinese link brings the reader back."""
     page = open_page(width=PHONE)
     page.goto(reverse("partnerships:pair-list"))
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    page.click('.lang-switch button[value="en"]')
+    page.click('.lang-switch a[hreflang="en"]')
     expect(page).to_have_url(re.compile(reverse("partnerships:pair-list") + "$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".main-nav")).to_contain_text("News")
     expect(page.locator("h1")).not_to_have_text("帮扶对子")
     page.goto("/news/")
     expect(page.locator(".main-nav")).to_contain_text("News")
-    page.click('.lang-switch button[value="zh-hans"]')
+    page.click('.lang-switch a[hreflang="zh-Hans"]')
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator(".main-nav")).to_contain_text("新闻")

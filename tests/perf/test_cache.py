@@ -214,23 +214,58 @@ def test_admin_and_health_are_not_cached(client):
         assert "X-Cache" not in client.get(url)
 
 
-def test_each_reader_gets_a_working_csrf_token_from_a_cached_page():
-    """The language form on a cached page carries the reader's own token, so it still posts."""
+def test_cached_pages_carry_no_csrf_token_and_set_no_cookie():
+    """Public pages have no POST form: a hit is the same bytes for every reader, with no token
+    and no Set-Cookie (the language switch is a link, so nothing per reader is left)."""
     ArticleFactory()
-    first = Client(enforce_csrf_checks=True)
-    get(first, "/news/")
-    second = Client(enforce_csrf_checks=True)
-    response = get(second, "/news/")
+    get(Client(enforce_csrf_checks=True), "/news/")
+    response = get(Client(enforce_csrf_checks=True), "/news/")
     assert response["X-Cache"] == "hit"
-    page = text(response)
-    if "csrfmiddlewaretoken" not in page:
-        pytest.skip("the page has no POST form any more")
-    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-    assert page_cache.CSRF_PLACEHOLDER.decode() not in page
-    switch = second.post(
-        "/i18n/setlang/", {"language": "en", "next": "/news/", "csrfmiddlewaretoken": token}
-    )
-    assert switch.status_code == 302
+    assert "csrfmiddlewaretoken" not in text(response)
+    assert not response.cookies
+
+
+def test_a_page_that_renders_a_csrf_token_is_never_stored(rf):
+    """Should a public page grow a form with a CSRF token, it is rendered for each reader: the
+    token (and the cookie) are the reader's own and must never be served to someone else."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    middleware = page_cache.PublicPageCacheMiddleware(view)
+    pages = []
+    for _ in range(2):
+        request = rf.get("/news/with-a-form/")
+        request.user = AnonymousUser()
+        pages.append(middleware(request).content)
+    assert len(calls) == 2
+    assert pages[0] != pages[1]
+
+
+def test_english_and_chinese_readers_never_get_each_others_page(client):
+    """The key holds the language exactly as ChineseFirstLocaleMiddleware picks it: from the
+    cookie the /language/ link sets, never from Accept-Language; whoever fills the cache first,
+    each reader gets a page in their own language."""
+    ArticleFactory()
+    for url in ("/news/", "/"):
+        english = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+        english.get("/language/", {"language": "en", "next": url})
+        chinese = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        readers = [(english, "en"), (chinese, "zh-hans")]
+        if url == "/":
+            readers.reverse()
+        for reader, language in readers * 2:
+            response = get(reader, url)
+            assert f'<html lang="{language}"' in text(response), (url, language)
+            assert response["Content-Language"] == language
+        assert get(english, url)["X-Cache"] == "hit"
+        assert get(chinese, url)["X-Cache"] == "hit"
 
 
 def test_language_and_font_size_are_part_of_the_key(client, settings):
@@ -310,8 +345,8 @@ def test_head_is_served_from_the_cached_get(client):
 
 
 def test_a_hit_has_the_headers_the_rendered_page_had(client, settings):
-    """A hit skips the inner middlewares but keeps what they added: language, framing, length,
-    and a CSRF cookie for the reader only when the page has a form."""
+    """A hit skips the inner middlewares but keeps what they added: language, framing, length;
+    and it sets no cookie."""
     ArticleFactory()
     miss = get(client, "/news/")
     fresh = Client()
@@ -320,8 +355,7 @@ def test_a_hit_has_the_headers_the_rendered_page_had(client, settings):
     for header in ("Content-Language", "X-Frame-Options", "Content-Type"):
         assert hit[header] == miss[header]
     assert int(hit["Content-Length"]) == len(hit.content)
-    if "csrfmiddlewaretoken" in text(hit):
-        assert settings.CSRF_COOKIE_NAME in hit.cookies
+    assert not hit.cookies
     get(fresh, "/news/feed/")
     feed = Client().get("/news/feed/")
     assert feed["X-Cache"] == "hit"

@@ -39,7 +39,7 @@ def english_content():
 
 
 def switch_to_english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/news/"})
+    response = client.get("/language/", {"language": "en", "next": "/news/"})
     assert response.status_code == 302
     assert response["Location"] == "/news/"
 
@@ -48,17 +48,104 @@ def test_chinese_is_the_default(client):
     page = client.get("/news/").content.decode()
     assert '<html lang="zh-hans"' in page
     assert "跳到正文" in page
-    assert 'name="language" value="en"' in page
+    assert 'href="/language/?language=en&amp;next=/news/"' in page
 
 
-def test_language_switch_is_a_plain_form_posting_to_set_language(client):
-    page = client.get("/news/?column=work").content.decode()
-    form = re.search(
-        r'<form class="lang-switch" action="([^"]+)" method="post">(.*?)</form>', page, re.S
-    )
-    assert form.group(1) == "/i18n/setlang/"
-    assert 'name="csrfmiddlewaretoken"' in form.group(2)
-    assert 'name="next" value="/news/?column=work"' in form.group(2)
+def test_language_switch_is_a_plain_link_without_a_csrf_token(client):
+    """The header links to /language/ with the page to come back to; no form, no token, no
+    CSRF cookie, so every reader of a language can be served the same cached page."""
+    response = client.get("/news/?column=work&page=1")
+    page = response.content.decode()
+    switch = re.search(r'<p class="lang-switch">(.*?)</p>', page, re.S).group(1)
+    assert (
+        '<a href="/language/?language=en&amp;next=/news/%3Fcolumn%3Dwork%26page%3D1" '
+        'hreflang="en" lang="en" rel="nofollow">English</a>'
+    ) in switch
+    assert "<form" not in switch
+    assert "csrfmiddlewaretoken" not in page
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+
+
+def test_the_link_sets_the_language_cookie_and_comes_back(client):
+    """Following the link sets the cookie; the page it returns to, and later ones, are English;
+    the Chinese link on them switches back."""
+    response = client.get("/language/", {"language": "en", "next": "/news/?column=work"})
+    assert response.status_code == 302
+    assert response["Location"] == "/news/?column=work"
+    assert "no-store" in response["Cache-Control"]
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = client.get("/news/").content.decode()
+    assert '<html lang="en"' in page
+    assert 'href="/language/?language=zh-hans&amp;next=/news/" hreflang="zh-Hans"' in page
+    client.get("/language/", {"language": "zh-hans", "next": "/news/"})
+    assert '<html lang="zh-hans"' in client.get("/news/").content.decode()
+
+
+def test_the_language_cookie_has_the_configured_attributes(client, settings):
+    """Name, lifetime and Secure/HttpOnly/SameSite come from the LANGUAGE_COOKIE_* settings
+    (production sets Secure, HttpOnly and Lax)."""
+    settings.LANGUAGE_COOKIE_NAME = "qxs_language"
+    settings.LANGUAGE_COOKIE_SECURE = True
+    settings.LANGUAGE_COOKIE_HTTPONLY = True
+    settings.LANGUAGE_COOKIE_SAMESITE = "Lax"
+    settings.LANGUAGE_COOKIE_AGE = 3600
+    response = client.get("/language/", {"language": "en", "next": "/"}, secure=True)
+    cookie = response.cookies["qxs_language"]
+    assert cookie.value == "en"
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 3600
+    assert cookie["path"] == "/"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"language": "fr", "next": "/"},
+        {"language": "", "next": "/"},
+        {"language": "%00"},
+        {"next": "/news/"},
+        {"language": "en" * 500},
+    ],
+)
+def test_an_unknown_language_is_a_400(client, query):
+    response = client.get("/language/", query)
+    assert response.status_code == 400
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "///evil.example/",
+        "javascript:alert(1)",
+        "/news/\nSet-Cookie: x=1",
+        "/news/\x00",
+        "\\evil.example",
+        "",
+    ],
+)
+def test_the_link_only_returns_to_this_site(client, next_url):
+    """A foreign, malformed or missing ``next`` goes to the home page; never a 500."""
+    response = client.get("/language/", {"language": "en", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_the_link_is_get_only_and_the_old_post_still_works(client):
+    """/language/ refuses POST (it is a link); /i18n/setlang/ still takes a posted form."""
+    assert client.post("/language/", {"language": "en"}).status_code == 405
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/news/"})
+    assert response.status_code == 302
+    assert '<html lang="en"' in client.get("/news/").content.decode()
+
+
+def test_robots_txt_keeps_crawlers_off_the_switch(client):
+    assert "Disallow: /language/" in client.get("/robots.txt").content.decode()
 
 
 @pytest.mark.parametrize(
