@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
+from qxs.cache import bump_content_generation
 
 from .models import ArticleSearchDocument
 from .text import html_to_text, index_tokens, normalize
@@ -56,6 +57,10 @@ def index_articles(queryset=None, batch_size=BATCH_SIZE, progress=None):
         if not rows:
             if done >= BULK_THRESHOLD and uses_postgres():
                 _refresh_planner_data()
+            if done:
+                # Cached search results (``search.query.matching_ids``) were built from the old
+                # index: written without article signals, so the generation is moved here.
+                bump_content_generation()
             return done
         last_pk = rows[-1][0]
         tags = {}

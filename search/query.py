@@ -1,5 +1,6 @@
-"""Turning what a reader typed into a ranked queryset of published articles."""
+"""Turning what a reader typed into the ids of the published articles it finds, best first."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -8,6 +9,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from qxs.cache import cached_for_generation
 
 from .synonyms import expand
 from .text import normalize, query_terms, term_tsquery
@@ -58,13 +60,33 @@ def parse_query(raw, synonym_groups):
     return ParsedQuery(text=text, terms=terms[:MAX_TERMS])
 
 
-def search_articles(parsed, order="relevance", column=None, start=None, end=None):
-    """Published articles matching every term of ``parsed``, best first (or newest first).
+def matching_ids(parsed, order="relevance", column=None, start=None, end=None):
+    """Ids of the published articles matching every term of ``parsed``, best (or newest) first.
 
     Only the newest ``MAX_RESULTS`` matches are ranked and counted, so a query that matches most
     of the archive (质量, 技监局) costs about as much as a rare one; narrower filters reach
-    further back.
+    further back. One query, which fetches the capped ids with their rank; the page then counts
+    and slices that list. The list is cached until public content changes or the next scheduled
+    publication is due (``qxs.cache.cached_for_generation``), so a cached list is never stale;
+    the key holds the expanded terms, so a new synonym is searched for at once.
     """
+    key = repr(
+        (
+            parsed.terms,
+            order,
+            column.pk if column is not None else None,
+            start.isoformat() if start is not None else None,
+            end.isoformat() if end is not None else None,
+            MAX_RESULTS,
+        )
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return cached_for_generation(
+        f"search:{digest}", lambda: _matching_ids(parsed, order, column, start, end)
+    )
+
+
+def _matching_ids(parsed, order, column, start, end):
     matches = Article.objects.published()
     if column is not None:
         matches = matches.filter(column=column)
@@ -97,8 +119,31 @@ def search_articles(parsed, order="relevance", column=None, start=None, end=None
                 )
             condition &= term_condition
         matches = matches.filter(condition)
-    newest = matches.order_by("-published_at", "-pk").values("pk")[:MAX_RESULTS]
-    articles = Article.objects.filter(pk__in=newest).select_related("column")
+    newest = matches.order_by("-published_at", "-pk")
     if order == "date":
-        return articles.order_by("-published_at", "-pk")
-    return articles.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+        return list(newest.values_list("pk", flat=True)[:MAX_RESULTS])
+    # Newest first from the database; a stable sort by rank keeps that order among equals.
+    ranked = list(newest.annotate(rank=rank).values_list("pk", "rank")[:MAX_RESULTS])
+    ranked.sort(key=lambda row: -row[1])
+    return [pk for pk, _rank in ranked]
+
+
+def articles_in_order(ids):
+    """The published articles with these ids, in that order, with their columns and tags.
+
+    Two queries (articles, tags); an id no longer published is left out.
+    """
+    if not ids:
+        return []
+    by_pk = (
+        Article.objects.published()
+        .select_related("column")
+        .prefetch_related("tags")
+        .in_bulk(list(ids))
+    )
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def search_articles(parsed, order="relevance", column=None, start=None, end=None):
+    """Every matching published article (up to ``MAX_RESULTS``), best or newest first."""
+    return articles_in_order(matching_ids(parsed, order, column, start, end))

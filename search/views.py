@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from .forms import SearchFilterForm
 from .highlight import highlight, match_spans, snippet
 from .models import SearchQueryLog
-from .query import MAX_RESULTS, parse_query, search_articles
+from .query import MAX_RESULTS, articles_in_order, matching_ids, parse_query
 from .synonyms import synonym_groups
 from .text import html_to_text
 
@@ -20,8 +20,10 @@ def search(request):
 
     Never stored in the public page cache, so every search reaches the query log.
 
-    Queries: the column choices, the count, the page of results, their tags and (on the first
-    page) the log entry; plus one query each for agencies and synonyms when their cache is cold.
+    Queries: the column choices, the matching ids with their rank (none when that list is
+    cached), the page's articles, their tags and (on the first page) the log entry; plus one
+    query each for agencies and synonyms when their cache is cold, and one for the next scheduled
+    publication after a content change.
     """
     form = SearchFilterForm(request.GET)
     filters = form.filters()
@@ -34,18 +36,17 @@ def search(request):
     if parsed.error:
         return render(request, "search/search.html", context)
 
-    articles = search_articles(
+    started = time.perf_counter()
+    ids = matching_ids(
         parsed,
         order=filters.get("sort", "relevance"),
         column=filters.get("column"),
         start=filters.get("start"),
         end=filters.get("end"),
     )
-
-    started = time.perf_counter()
-    paginator = Paginator(articles.prefetch_related("tags"), PER_PAGE)
+    paginator = Paginator(ids, PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    results = list(page_obj.object_list)
+    results = articles_in_order(page_obj.object_list)
     took_ms = round((time.perf_counter() - started) * 1000)
     if page_obj.number == 1:
         SearchQueryLog.objects.create(
