@@ -270,6 +270,20 @@ def test_tag_page_and_unknown_or_unpublished_tags(client):
     assert client.get("/news/tag/nothing/").status_code == 404
 
 
+def test_a_new_years_first_article_is_in_the_archive_list_at_once(client):
+    """The archive's years are cached per content generation, not for a fixed time: the first
+    article of a new year is listed on the very next page, and disappears when unpublished."""
+    ArticleFactory(published_at=at(2004, 9, 20))
+    assert client.get("/news/").context["archive_years"] == [2004]
+    new_year = ArticleFactory(published_at=at(2005, 1, 1, hour=0))
+    column_page = client.get(f"/news/column/{new_year.column.slug}/")
+    assert column_page.context["archive_years"] == [2005, 2004]
+    assert 'href="/news/2005/"' in client.get("/news/").content.decode()
+    new_year.status = Article.Status.DRAFT
+    new_year.save()
+    assert client.get("/news/").context["archive_years"] == [2004]
+
+
 def test_year_and_month_archives_follow_beijing_time(client):
     """An article published 2004-09-30 20:00 UTC is an October article in Beijing."""
     ArticleFactory(title="九月", published_at=at(2004, 9, 20))
