@@ -1,6 +1,7 @@
 """The /search/ page: results, highlighting, filters, pagination, bad input and query budget."""
 
 import datetime
+import time
 
 import pytest
 from django.urls import reverse
@@ -202,3 +203,55 @@ def test_a_match_in_a_tag_is_shown(client):
     assert result_titles(response) == ["质量月活动"]
     assert "标签：<mark>锅</mark>炉压力容器" in response.text
     assert "计量" not in response.text.split("标签：")[1].split("</span>")[0]
+
+
+@pytest.mark.django_db
+def test_a_repeated_search_reuses_its_result_list_and_is_still_logged(
+    client, django_assert_num_queries
+):
+    """The second identical search skips the search query (one query fewer) and is logged."""
+    for n in range(3):
+        ArticleFactory(title=f"电梯安全检查{n}")
+    client.get(URL, {"q": "预热"})  # fills the synonym and next-publication caches
+    with django_assert_num_queries(5):
+        first = client.get(URL, {"q": "电梯安全"})
+    with django_assert_num_queries(4):
+        second = client.get(URL, {"q": "电梯安全"})
+    assert result_titles(second) == result_titles(first) != []
+    logged = SearchQueryLog.objects.filter(term="电梯安全").values_list("result_count", flat=True)
+    assert list(logged) == [3, 3]
+
+
+@pytest.mark.django_db
+def test_a_cached_result_list_is_never_stale(client):
+    """Publishing, unpublishing or a new synonym shows in the very next search."""
+    from search.models import SearchSynonym
+
+    kept = ArticleFactory(title="压力容器检验")
+    assert result_titles(client.get(URL, {"q": "压力容器"})) == ["压力容器检验"]
+    new = ArticleFactory(title="压力容器普查")
+    assert set(result_titles(client.get(URL, {"q": "压力容器"}))) == {kept.title, new.title}
+    kept.status = "draft"
+    kept.save()
+    assert result_titles(client.get(URL, {"q": "压力容器"})) == ["压力容器普查"]
+    ArticleFactory(title="锅炉容器普查")
+    assert result_titles(client.get(URL, {"q": "承压设备"})) == []
+    SearchSynonym.objects.create(terms="承压设备\n压力容器")
+    assert result_titles(client.get(URL, {"q": "承压设备"})) == ["压力容器普查"]
+
+
+@pytest.mark.django_db
+def test_a_scheduled_article_is_found_as_soon_as_its_time_comes(client):
+    """A result list cached before a scheduled publication is not served after it."""
+    ArticleFactory(title="计量器具检定通知")
+    ArticleFactory(
+        title="计量器具检定结果",
+        published_at=timezone.now() + datetime.timedelta(seconds=0.8),
+    )
+    assert result_titles(client.get(URL, {"q": "计量器具"})) == ["计量器具检定通知"]
+    assert result_titles(client.get(URL, {"q": "计量器具"})) == ["计量器具检定通知"]
+    time.sleep(1)
+    assert set(result_titles(client.get(URL, {"q": "计量器具"}))) == {
+        "计量器具检定通知",
+        "计量器具检定结果",
+    }
