@@ -98,7 +98,7 @@ def test_postgresql_connections_run_without_parallel_workers_unless_asked():
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
     url = {"DATABASE_URL": "postgres://u@db:5432/qxs"}
     result = run_settings("qxs.settings.dev", url, code)
-    assert "-c max_parallel_workers_per_gather=0" in result.stdout, result.stderr
+    assert "-c max_parallel_workers_per_gather=0 -c jit=off" in result.stdout, result.stderr
     result = run_settings("qxs.settings.dev", {**url, "DJANGO_PG_PARALLEL_WORKERS": "2"}, code)
     assert "-c max_parallel_workers_per_gather=2" in result.stdout, result.stderr
 
@@ -112,3 +112,5 @@ def test_postgresql_option_reaches_the_server(db, settings):
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
