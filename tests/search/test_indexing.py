@@ -115,3 +115,32 @@ def test_rebuild_command_reports_progress():
     assert "已索引 2/3" in out.getvalue()
     assert "完成：3 篇稿件" in out.getvalue()
     assert ArticleSearchDocument.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_vectors_are_kept_in_the_row_on_postgresql():
+    """Migration 0003: a 4 KB vector stays in its table row, not in TOAST (one page a row)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("TOAST storage is PostgreSQL's")
+    # 400 different characters: about 400 bigrams, a vector of about 4 KB.
+    body = "".join(chr(0x4E00 + n) for n in range(400))
+    article = ArticleFactory(title="质量兴市", summary="", body=f"<p>{body}</p>")
+    table = ArticleSearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reloptions, a.attstorage, c.reltoastrelid::regclass::text "
+            "FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+            "WHERE c.relname = %s AND a.attname = 'vector'",
+            [table],
+        )
+        options, storage, toast_table = cursor.fetchone()
+        cursor.execute(
+            f"SELECT pg_column_size(vector) FROM {table} WHERE article_id = %s", [article.pk]
+        )
+        size = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM {toast_table}")
+        toasted_chunks = cursor.fetchone()[0]
+    assert "toast_tuple_target=8160" in options
+    assert storage == "m"
+    assert 3000 < size < 8000
+    assert toasted_chunks == 0
