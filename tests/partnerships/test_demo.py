@@ -3,10 +3,10 @@ without changing a row."""
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
 
+from articles.demo import SEED_PAGE
 from partnerships import demo
 from partnerships.models import (
     ActivityKind,
@@ -22,8 +22,9 @@ from partnerships.models import (
 
 pytestmark = pytest.mark.django_db
 
-# A verbatim copy of shared/seeds/000_d05c501f73f7c3bb.txt, so the suite runs without the share.
-SEED = Path(__file__).with_name("seed_000_d05c501f73f7c3bb.txt")
+# The project's verbatim copy of shared/seeds/000_d05c501f73f7c3bb.txt (the demo imports it), so
+# the suite runs without the share.
+SEED = SEED_PAGE
 
 PAIRS_AS_WRITTEN = [
     ("浙江省温岭市政府", "齐齐哈尔市富裕县政府"),
