@@ -294,3 +294,13 @@ def test_unpublished_articles_are_nowhere_on_the_site(client):
     for article in hidden:
         assert article.title not in seen
     assert Article.objects.published().count() == 1
+
+
+@pytest.mark.django_db
+def test_pages_name_an_icon_served_from_static(client):
+    """Browsers get the site icon from static/ instead of asking /favicon.ico for a 404."""
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page
+    assert finders.find("img/favicon.svg")
