@@ -80,6 +80,8 @@ def ensure_wrk():
     if shutil.which("wrk"):
         return
     step("installing wrk (apt-get install -y wrk)")
+    # A new machine may have no package lists yet: without them apt-get finds no wrk.
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
     subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
 
 
