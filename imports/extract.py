@@ -315,6 +315,15 @@ def parse_meta_line(line):
     return fields or None
 
 
+def _take_meta(line, meta):
+    """Fold a metadata line (来源, 作者, a date...) into ``meta``, the first value of each field
+    winning; True when the line was one."""
+    fields = parse_meta_line(line)
+    for key, value in (fields or {}).items():
+        meta.setdefault(key, value)
+    return bool(fields)
+
+
 def parse_related_line(line, in_related_section=False):
     """A related-news item (title, date) from a list line, or None."""
     bullet = _BULLET.match(line)
@@ -417,10 +426,7 @@ def extract_text(text):
         if related_section:
             dropped_after_related += 1
             continue
-        fields = parse_meta_line(line)
-        if fields:
-            for key, value in fields.items():
-                meta.setdefault(key, value)
+        if _take_meta(line, meta):
             continue
         block.append(line)
     if block:
@@ -597,17 +603,11 @@ def extract_html(text):
     for line in lines:
         if is_boilerplate(line) or _RELATED_HEADING.match(line):
             continue
-        fields = parse_meta_line(line)
-        if fields:
-            for key, value in fields.items():
-                meta.setdefault(key, value)
+        if _take_meta(line, meta):
             continue
         paragraphs.append(line)
     for line in outside:
-        fields = parse_meta_line(line)
-        if fields:
-            for key, value in fields.items():
-                meta.setdefault(key, value)
+        _take_meta(line, meta)
     page.paragraphs = paragraphs
     _apply_meta(page, meta)
     return page

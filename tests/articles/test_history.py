@@ -5,28 +5,10 @@ from django.urls import reverse
 
 from articles import services
 from articles.models import Article, ArticleConflict
+from tests.articles.test_conflict import change_form_data as form_data
 from tests.factories import AgencyFactory, ArticleFactory, StaffUserFactory, UserFactory
 
 Status = Article.Status
-EMPTY_INLINES = {
-    "attachments-TOTAL_FORMS": 0,
-    "attachments-INITIAL_FORMS": 0,
-    "status_changes-TOTAL_FORMS": 0,
-    "status_changes-INITIAL_FORMS": 0,
-}
-
-
-def form_data(article, **changes):
-    return {
-        "loaded_version": article.version,
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "column": article.column_id,
-        "source": article.source,
-        **EMPTY_INLINES,
-        **changes,
-    }
 
 
 @pytest.fixture
