@@ -19,12 +19,14 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from partnerships.models import Agency, HelpingPair
-from qxs.cache import cached_for_generation
+from qxs.cache import cached_for_generation, page_expiry, request_generation
+from qxs.fragments import fragments
 from qxs.pagination import LargeArchivePaginationMixin
 
 from .filters import ArticleAgency, ArticleFilter
@@ -40,14 +42,14 @@ RELATED_LIMIT = 6
 RELATED_CANDIDATES = 200
 
 
-def archive_years():
+def archive_years(request=None):
     """Years that have published news, newest first (cached until public content changes).
 
     Two cheap queries instead of extracting the year of every row in SQL (a Python function per
     row on SQLite): the first and last publication times from the index, then one pass counting
     each year's rows with plain range comparisons.
     """
-    return cached_for_generation("articles:archive-years", _archive_years)
+    return cached_for_generation("articles:archive-years", _archive_years, request=request)
 
 
 def _archive_years():
@@ -92,8 +94,10 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Both are read by the sidebar, which is kept per content generation: lazy, so they cost
+        # nothing while it is cached.
         context.setdefault("columns", Column.objects.all())
-        context.setdefault("archive_years", archive_years())
+        context.setdefault("archive_years", SimpleLazyObject(lambda: archive_years(self.request)))
         return context
 
 
@@ -104,15 +108,27 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     """
 
     def get_queryset(self):
-        self.filterset = ArticleFilter(
-            self.request.GET or None, queryset=super().get_queryset(), request=self.request
-        )
+        queryset = super().get_queryset()
+        if not set(self.request.GET) - {self.page_kwarg}:
+            # No filter: the plain list, and the form only if its fragment is not cached
+            # (building a FilterSet copies every filter and its form field).
+            return queryset
         return self.filterset.qs
+
+    @cached_property
+    def filterset(self):
+        return ArticleFilter(
+            self.request.GET or None,
+            queryset=super().get_queryset(),
+            request=self.request,
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filterset=self.filterset,
-            form=self.filterset.form,
+            filterset=SimpleLazyObject(lambda: self.filterset),
+            form=SimpleLazyObject(lambda: self.filterset.form),
+            # As ``form.is_bound``: any parameter, the page number included.
+            form_is_bound=bool(self.request.GET),
             page_title=_("新闻"),
             show_filters=True,
             **kwargs,
@@ -187,12 +203,14 @@ class ArchiveView(PublishedArticleListMixin, ListView):
             months = None
         else:
             title = _("%(year)s年") % {"year": self.year}
-            months = list(
+            by_month = (
                 self.object_list.annotate(month=ExtractMonth("published_at"))
                 .order_by("month")
                 .values("month")
                 .annotate(count=Count("pk"))
             )
+            # Read by the list's fragment only when it is rendered.
+            months = SimpleLazyObject(lambda: list(by_month))
         return super().get_context_data(
             page_title=title,
             archive_year=self.year,
@@ -202,14 +220,31 @@ class ArchiveView(PublishedArticleListMixin, ListView):
         )
 
 
+def published_article(request, pk):
+    """The published article ``pk`` with its column, or 404.
+
+    Kept in the process per content generation (``qxs.fragments``), as the page's fragments are:
+    publishing, editing or unpublishing anything changes the generation, and the entry is
+    dropped at the next scheduled publication. A signed-in editor reads the database. The cover
+    image and the meeting are read by fragments, so they are loaded (one query each) only when
+    those are rendered.
+    """
+    generation = request_generation(request)
+    key = ("published-article", pk)
+    article = fragments.get(key, generation) if generation is not None else None
+    if article is None:
+        # Misses are not kept: numbers that do not exist must not crowd out the store.
+        article = Article.objects.published().select_related("column").filter(pk=pk).first()
+        if article is None:
+            raise Http404("No published article has this number.")
+        if generation is not None:
+            fragments.put(key, article, generation, page_expiry(generation))
+    return article
+
+
 def article_detail(request, year, month, pk):
     """An article's public page; a wrong year or month in the URL redirects (301) to the right."""
-    article = get_object_or_404(
-        Article.objects.published().select_related(
-            "column", "cover_image", "meeting", "meeting__venue"
-        ),
-        pk=pk,
-    )
+    article = published_article(request, pk)
     canonical = article.get_absolute_url()
     if request.path != canonical:
         query = request.META.get("QUERY_STRING", "")
@@ -295,15 +330,22 @@ def column_neighbours(article):
     return newer, older
 
 
-def render_article_page(request, article, *, preview=False):
-    """Render an article exactly as its public page shows it.
+class ArticleRelations:
+    """What an article page shows besides the article's own row, each loaded at first use.
 
-    The public detail view and the admin preview both call this, so a preview is the real page.
-    Related lists are loaded here (a fixed number of queries, whatever the article links to).
+    The page keeps its facts, attachments, neighbours and related news in fragments per content
+    generation (``{% fragment %}``), so while they are cached none of these queries runs; when a
+    fragment is rendered, they run once each (a fixed number, whatever the article links to).
     """
-    tags, agencies, pairs, attachments, related = [], [], [], [], []
-    newer = older = None
-    if article.pk is not None:
+
+    def __init__(self, article):
+        self.article = article
+
+    @cached_property
+    def _loaded(self):
+        article = self.article
+        if article.pk is None:
+            return {"tags": [], "agencies": [], "pairs": [], "attachments": []}
         prefetch_related_objects(
             [article],
             "tags",
@@ -311,25 +353,63 @@ def render_article_page(request, article, *, preview=False):
             Prefetch("pairs", queryset=HelpingPair.objects.select_related("helper", "helped")),
             "attachments",
         )
-        tags = list(article.tags.all())
-        agencies = list(article.agencies.all())
-        pairs = list(article.pairs.all())
-        attachments = list(article.attachments.all())
-        related = related_articles(
-            article, [tag.pk for tag in tags], [agency.pk for agency in agencies]
+        return {
+            "tags": list(article.tags.all()),
+            "agencies": list(article.agencies.all()),
+            "pairs": list(article.pairs.all()),
+            "attachments": list(article.attachments.all()),
+        }
+
+    @property
+    def tags(self):
+        return self._loaded["tags"]
+
+    @property
+    def agencies(self):
+        return self._loaded["agencies"]
+
+    @property
+    def pairs(self):
+        return self._loaded["pairs"]
+
+    @property
+    def attachments(self):
+        return self._loaded["attachments"]
+
+    @cached_property
+    def related(self):
+        if self.article.pk is None:
+            return []
+        return related_articles(
+            self.article, [tag.pk for tag in self.tags], [agency.pk for agency in self.agencies]
         )
-        newer, older = column_neighbours(article)
+
+    @cached_property
+    def neighbours(self):
+        if self.article.pk is None:
+            return None, None
+        return column_neighbours(self.article)
+
+
+def render_article_page(request, article, *, preview=False):
+    """Render an article exactly as its public page shows it.
+
+    The public detail view and the admin preview both call this, so a preview is the real page;
+    a preview never reads or fills the fragment store (its article may be unsaved).
+    """
+    relations = ArticleRelations(article)
     context = {
         "article": article,
         "preview": preview,
+        "fragment_cache_off": preview,
         "print_view": request.GET.get("print") == "1",
-        "tags": tags,
-        "agencies": agencies,
-        "pairs": pairs,
-        "attachments": attachments,
-        "related_articles": related,
-        "newer_article": newer,
-        "older_article": older,
+        "tags": SimpleLazyObject(lambda: relations.tags),
+        "agencies": SimpleLazyObject(lambda: relations.agencies),
+        "pairs": SimpleLazyObject(lambda: relations.pairs),
+        "attachments": SimpleLazyObject(lambda: relations.attachments),
+        "related_articles": SimpleLazyObject(lambda: relations.related),
+        "newer_article": SimpleLazyObject(lambda: relations.neighbours[0]),
+        "older_article": SimpleLazyObject(lambda: relations.neighbours[1]),
     }
     response = render(request, "articles/article_detail.html", context)
     if preview:

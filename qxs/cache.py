@@ -41,6 +41,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
+from .fragments import fragments
+
 logger = logging.getLogger(__name__)
 
 # Apps whose rows appear on public pages: a write to any of their models changes the generation.
@@ -278,26 +280,63 @@ def page_expiry(generation, now=None):
     return expires
 
 
-def cached_for_generation(name, compute, timeout=None):
+def request_generation(request):
+    """The content generation for this request, read once, or ``None`` for a request that must
+    see the database as it is (a signed-in editor: any session or messages cookie).
+
+    The page cache middleware reads it first; fragments and per-generation values of the same
+    request use the same one. ``None`` makes them compute afresh and keep nothing.
+    """
+    if request is None:
+        return content_generation()
+    try:
+        return request.qxs_content_generation
+    except AttributeError:
+        pass
+    cookies = request.COOKIES
+    fresh_header = getattr(settings, "QXS_FRESH_GENERATION_HEADER", None)
+    if settings.SESSION_COOKIE_NAME in cookies or _messages_cookie_name() in cookies:
+        generation = None
+    elif fresh_header and fresh_header in request.META:
+        # The benchmark's "after a change" round (unset in production): a generation of its
+        # own, so everything kept per generation is computed as after a publication.
+        generation = f"fresh:{time.time_ns()}:{id(request)}"
+    else:
+        generation = content_generation()
+    request.qxs_content_generation = generation
+    return generation
+
+
+def _messages_cookie_name():
+    return getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
+
+
+def cached_for_generation(name, compute, timeout=None, request=None):
     """``compute()``, cached until public content changes or the next scheduled publication.
 
     For values derived from published content that views keep in the cache (the archive's
     years, counts for a sidebar): keyed by the content generation, so they are never staler
-    than the pages themselves.
+    than the pages themselves. The process keeps a copy in front of the shared cache (as it
+    does for pages); with ``request`` the generation this request already read is used.
     """
-    generation = content_generation()
+    generation = content_generation() if request is None else request_generation(request)
     if generation is None:
         return compute()
+    local_key = ("generation-value", name)
+    entry = fragments.get(local_key, generation)
+    if entry is not None:
+        return entry[0]
     key = f"qxs:generation:{generation}:{name}"
     entry = cache.get(key)
-    if entry is not None and entry[1] > time.time():
-        return entry[0]
-    value = compute()
-    expires = page_expiry(generation)
-    if timeout is not None:
-        expires = min(expires, time.time() + timeout)
-    cache.set(key, (value, expires), timeout=max(1, int(expires - time.time()) + 1))
-    return value
+    if entry is None or entry[1] <= time.time():
+        value = compute()
+        expires = page_expiry(generation)
+        if timeout is not None:
+            expires = min(expires, time.time() + timeout)
+        entry = (value, expires)
+        cache.set(key, entry, timeout=max(1, int(expires - time.time()) + 1))
+    fragments.put(local_key, entry, generation, entry[1])
+    return entry[0]
 
 
 # --- The middleware ------------------------------------------------------------------------
@@ -357,6 +396,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         key = self._key(request)
         generation, entry = generation_and_entry(key)
+        request.qxs_content_generation = generation
         if generation is None:
             return self.get_response(request)
         if (
@@ -385,7 +425,7 @@ class PublicPageCacheMiddleware:
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies:
             return False
-        if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies:
+        if _messages_cookie_name() in cookies:
             return False
         return not request.path.startswith(_excluded_prefixes())
 

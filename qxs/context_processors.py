@@ -2,10 +2,13 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from .cache import request_generation
+from .fragments import fragments
 from .models import SiteIdentity
 
 FONT_SIZE_COOKIE = "qxs_font_size"
 FONT_SIZES = ("small", "medium", "large")
+SITE_IDENTITY_KEY = ("site-identity",)
 
 
 def font_size(request):
@@ -14,9 +17,25 @@ def font_size(request):
     return value if value in FONT_SIZES else "medium"
 
 
+def site_identity(request):
+    """``SiteIdentity.current()``, kept in the process for the content generation.
+
+    Saving the identity changes the generation (the ``qxs`` app is public content), so the
+    process's copy is never staler than a page.
+    """
+    generation = request_generation(request)
+    if generation is None:
+        return SiteIdentity.current()
+    identity = fragments.get(SITE_IDENTITY_KEY, generation)
+    if identity is None:
+        identity = SiteIdentity.current()
+        fragments.put(SITE_IDENTITY_KEY, identity, generation)
+    return identity
+
+
 def site(request):
     """The footer's site identity (lazy and cached) and the reader's font size."""
     return {
-        "site_identity": SimpleLazyObject(SiteIdentity.current),
+        "site_identity": SimpleLazyObject(lambda: site_identity(request)),
         "font_size": font_size(request),
     }

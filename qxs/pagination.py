@@ -6,8 +6,9 @@ page with ``OFFSET``, which makes PostgreSQL read (and throw away) every full ro
 
 - The count is cached until public content changes or the next scheduled publication
   (``qxs.cache.cached_for_generation``), under a key the view gives (its path and filters).
-- A page is fetched in two steps: the page's primary keys first, which PostgreSQL reads from the
-  ``(status, published_at, id)`` index alone however deep the offset, then those rows.
+- A deep page is fetched in two steps: the page's primary keys first, which PostgreSQL reads from
+  the ``(status, published_at, id)`` index alone however deep the offset, then those rows. The
+  first pages (offset under ``SHALLOW_OFFSET``) are one plain query.
 
 ``LargeArchivePaginationMixin`` plugs it into a ``ListView``.
 """
@@ -15,9 +16,12 @@ page with ``OFFSET``, which makes PostgreSQL read (and throw away) every full ro
 import hashlib
 
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from .cache import cached_for_generation
+
+# Below this offset a page is read in one query; deeper, the keys first (see the docstring).
+SHALLOW_OFFSET = 200
 
 
 class LargeArchivePaginator(Paginator):
@@ -30,6 +34,7 @@ class LargeArchivePaginator(Paginator):
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.count_key = kwargs.pop("count_key", None)
+        self.request = kwargs.pop("request", None)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
 
     @cached_property
@@ -38,10 +43,12 @@ class LargeArchivePaginator(Paginator):
             return super().count
         digest = hashlib.sha256(self.count_key.encode()).hexdigest()[:32]
         return cached_for_generation(
-            f"paginator-count:{digest}", lambda: Paginator.count.func(self)
+            f"paginator-count:{digest}", lambda: Paginator.count.func(self), request=self.request
         )
 
     def page(self, number):
+        """The page, whose rows are read when first used (a template fragment kept per content
+        generation may show them without a query)."""
         if not hasattr(self.object_list, "values_list"):
             return super().page(number)
         number = self.validate_number(number)
@@ -49,10 +56,16 @@ class LargeArchivePaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if bottom < SHALLOW_OFFSET:
+            # Near the start a plain LIMIT/OFFSET reads few rows: one query instead of two.
+            return self._get_page(self.object_list[bottom:top], number, self)
+        return self._get_page(SimpleLazyObject(lambda: self._deep_rows(bottom, top)), number, self)
+
+    def _deep_rows(self, bottom, top):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
         # A row deleted between the two queries is simply left out of this page.
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 class LargeArchivePaginationMixin:
@@ -67,6 +80,7 @@ class LargeArchivePaginationMixin:
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_key=self.get_count_key(),
+            request=self.request,
             **kwargs,
         )
 
