@@ -1,9 +1,11 @@
-"""qxs.pagination: exact pages, a count cached until content changes, two cheap queries a page."""
+"""qxs.pagination: exact pages, a count cached until content changes, one or two cheap queries a
+page."""
 
 import pytest
 from django.core.paginator import EmptyPage, Paginator
 
 from articles.models import Article
+from qxs import pagination
 from qxs.pagination import LargeArchivePaginator
 from tests.factories import ArticleFactory
 
@@ -32,13 +34,29 @@ def test_pages_are_the_same_as_djangos(articles, orphans):
         ours.page(django.num_pages + 1)
 
 
-def test_a_page_costs_two_queries_once_the_count_is_cached(articles, django_assert_num_queries):
-    """The count runs once per content generation; each page is its ids, then its rows."""
+def test_a_page_costs_one_query_near_the_start_once_the_count_is_cached(
+    articles, django_assert_num_queries
+):
+    """The count runs once per content generation; a first page is one plain query."""
     LargeArchivePaginator(published(), 5, count_key="/news/?").page(1)
-    with django_assert_num_queries(2):
-        page = LargeArchivePaginator(published(), 5, count_key="/news/?").page(4)
+    with django_assert_num_queries(1):
+        page = LargeArchivePaginator(published(), 5, count_key="/news/?").page(2)
         assert len(page.object_list) == 5
         assert page.object_list[0].column.name  # select_related is kept
+
+
+def test_a_deep_page_costs_two_queries_read_when_used(
+    articles, django_assert_num_queries, monkeypatch
+):
+    """Past ``SHALLOW_OFFSET`` a page is its ids, then its rows; neither runs until it is used."""
+    monkeypatch.setattr(pagination, "SHALLOW_OFFSET", 10)
+    LargeArchivePaginator(published(), 5, count_key="/news/?").page(1)
+    with django_assert_num_queries(0):
+        page = LargeArchivePaginator(published(), 5, count_key="/news/?").page(4)
+    with django_assert_num_queries(2):
+        assert len(page.object_list) == 5
+        assert page.object_list[0].column.name  # select_related is kept
+    assert [a.pk for a in page.object_list] == [a.pk for a in published()[15:20]]
 
 
 def test_the_cached_count_follows_publication(articles):

@@ -2,10 +2,10 @@
 
 The pages are measured twice within one transaction: on a small site, then after it has grown
 (about four times the articles, plus more pairs, meetings, agencies, activities, tags and links to
-the very objects the pages show). The page cache is emptied before every request, so each
-measurement is a cold render. An N+1 shows up as a count that grew: on the small site the
-column, tag, page 2, feeds of a column or tag, the home page's featured news and pairs, and the
-partnership pages all show fewer rows than on the large one.
+the very objects the pages show). The page cache and the fragment store (``qxs.fragments``) are
+emptied before every request, so each measurement is a cold render. An N+1 shows up as a count
+that grew: on the small site the column, tag, page 2, feeds of a column or tag, the home page's
+featured news and pairs, and the partnership pages all show fewer rows than on the large one.
 """
 
 import datetime
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from partnerships.models import Division
+from qxs.fragments import fragments
 from tests.factories import (
     AgencyFactory,
     AgreementClauseFactory,
@@ -181,6 +182,7 @@ def _measure(client, anchors):
             results[label] = ("missing", name)
             continue
         cache.clear()
+        fragments.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         results[label] = (url, response.status_code, [q["sql"] for q in queries.captured_queries])
