@@ -6,8 +6,11 @@
    ``/bench/hello/``), ``BENCH_WORKERS`` sync workers (3 by default, for 2 cores), and Redis as the
    cache when ``redis-server`` is installed (started on a port of its own, emptied first).
 3. wrk (installed with apt-get when missing), 10 s a page: hello, then every page uncached (the
-   requests carry ``X-Bench-No-Cache``, which only the benchmark settings honour), then the same
-   pages again warm from the page cache.
+   requests carry ``X-Bench-No-Cache``, which only the benchmark settings honour: the page cache
+   neither serves nor stores them; fragments and values kept per content generation are used as
+   on any request), then the list and article pages *after a change* (``X-Bench-Fresh-Generation``
+   also gives each request a content generation of its own, so everything kept per generation is
+   computed as on the first request after a publication), then the pages warm from the page cache.
 4. A table on stdout and ``var/bench.json``; a worker's resident memory after the run.
 
 Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATION`` (10),
@@ -45,6 +48,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8200"))
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "8210"))
 BASE = f"http://127.0.0.1:{PORT}"
 NO_CACHE = {"X-Bench-No-Cache": "1"}
+AFTER_CHANGE = {**NO_CACHE, "X-Bench-Fresh-Generation": "1"}
+# Measured a third time as on the first request after a publication (``AFTER_CHANGE``).
+AFTER_CHANGE_PAGES = ("home", "news_list", "news_list_page_2000", "news_list_filtered", "article")
 
 
 def site_environment(redis_url):
@@ -295,6 +301,11 @@ def main():
         step("uncached pages")
         for name, path in pages.items():
             result["pages"][name] = {**run_wrk(path, NO_CACHE), "cached": False}
+        step("the same pages after a change (every value kept per content generation cold)")
+        for name, path in pages.items():
+            if name in AFTER_CHANGE_PAGES:
+                row = run_wrk(path, AFTER_CHANGE)
+                result["pages"][f"{name}_after_change"] = {**row, "cached": False}
         step("the same pages warm from the cache")
         for name, path in pages.items():
             fetch(path)
