@@ -25,6 +25,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 
 
 class FragmentStore:
@@ -75,3 +76,13 @@ fragments = FragmentStore()
 def _clear_on_setting_change(**kwargs):
     """Tests that change settings (URLs, languages, templates) start from an empty store."""
     fragments.clear()
+
+
+@receiver(file_changed)
+def _clear_on_template_change(sender, file_path, **kwargs):
+    """``runserver`` reloads templates without a restart: drop what the old ones rendered.
+
+    Returns nothing, so the autoreloader still decides whether to restart.
+    """
+    if file_path.suffix in (".html", ".txt", ".xml"):
+        fragments.clear()

@@ -14,7 +14,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, Column
+from articles.models import Article
 from qxs.fragments import FragmentStore, fragments
 from qxs.models import SiteIdentity
 from tests.factories import ArticleFactory, ColumnFactory
@@ -191,3 +191,14 @@ def test_a_preview_neither_reads_nor_fills_the_store(client, rf):
     assert "未保存的摘要" in preview and "已发布的摘要" not in preview
     page = text(client.get(Article.objects.get(pk=article.pk).get_absolute_url()))
     assert "已发布的摘要" in page and "未保存的" not in page
+
+
+def test_a_template_edited_under_runserver_empties_the_store():
+    """runserver reloads a changed template without restarting: its old fragments go."""
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    fragments.put("row", "<li>old</li>")
+    file_changed.send(sender=None, file_path=Path("templates/includes/article_items.html"))
+    assert fragments.get("row") is None
