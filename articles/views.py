@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -45,33 +46,35 @@ RELATED_CANDIDATES = 200
 def archive_years(request=None):
     """Years that have published news, newest first (cached until public content changes).
 
-    Two cheap queries instead of extracting the year of every row in SQL (a Python function per
-    row on SQLite): the first and last publication times from the index, then one pass counting
-    each year's rows with plain range comparisons.
+    Two queries, each a few index probes: the first and last publication times, then one
+    ``EXISTS`` per year between them in a single statement (counting each year's rows would
+    read every published article: 40–70 ms at 100,000 against about 1 ms).
     """
     return cached_for_generation("articles:archive-years", _archive_years, request=request)
 
 
 def _archive_years():
-    published = Article.objects.published()
+    published = Article.objects.published().order_by()
     bounds = published.aggregate(first=Min("published_at"), last=Max("published_at"))
     if bounds["first"] is None:
         return []
     zone = timezone.get_current_timezone()
     first = timezone.localtime(bounds["first"], zone).year
     last = timezone.localtime(bounds["last"], zone).year
-    years = range(last, first - 1, -1)
-
-    def year_range(year):
-        return Q(
+    years = list(range(last, first - 1, -1))
+    probes, params = [], []
+    for year in years:
+        in_year = published.filter(
             published_at__gte=datetime.datetime(year, 1, 1, tzinfo=zone),
             published_at__lt=datetime.datetime(year + 1, 1, 1, tzinfo=zone),
         )
-
-    counts = published.aggregate(
-        **{f"y{year}": Count("pk", filter=year_range(year)) for year in years}
-    )
-    return [year for year in years if counts[f"y{year}"]]
+        sql, year_params = in_year.values("pk")[:1].query.sql_with_params()
+        probes.append(f"EXISTS({sql})")
+        params.extend(year_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(probes), params)
+        found = cursor.fetchone()
+    return [year for year, has_news in zip(years, found, strict=True) if has_news]
 
 
 class PublishedArticleListMixin(LargeArchivePaginationMixin):
@@ -238,7 +241,8 @@ def published_article(request, pk):
         if article is None:
             raise Http404("No published article has this number.")
         if generation is not None:
-            fragments.put(key, article, generation, page_expiry(generation))
+            weight = 2 * (len(article.body) + len(article.summary) + len(article.title)) + 4096
+            fragments.put(key, article, generation, page_expiry(generation), weight)
     return article
 
 

@@ -311,19 +311,20 @@ def _messages_cookie_name():
     return getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
 
 
-def cached_for_generation(name, compute, timeout=None, request=None):
+def cached_for_generation(name, compute, timeout=None, request=None, local=True):
     """``compute()``, cached until public content changes or the next scheduled publication.
 
     For values derived from published content that views keep in the cache (the archive's
     years, counts for a sidebar): keyed by the content generation, so they are never staler
-    than the pages themselves. The process keeps a copy in front of the shared cache (as it
-    does for pages); with ``request`` the generation this request already read is used.
+    than the pages themselves. With ``local`` the process keeps a copy in front of the shared
+    cache (in the fragment store; pass ``False`` for large values whose keys readers choose,
+    such as search results); with ``request`` the generation this request already read is used.
     """
     generation = content_generation() if request is None else request_generation(request)
     if generation is None:
         return compute()
     local_key = ("generation-value", name)
-    entry = fragments.get(local_key, generation)
+    entry = fragments.get(local_key, generation) if local else None
     if entry is not None:
         return entry[0]
     key = f"qxs:generation:{generation}:{name}"
@@ -335,7 +336,8 @@ def cached_for_generation(name, compute, timeout=None, request=None):
             expires = min(expires, time.time() + timeout)
         entry = (value, expires)
         cache.set(key, entry, timeout=max(1, int(expires - time.time()) + 1))
-    fragments.put(local_key, entry, generation, entry[1])
+    if local:
+        fragments.put(local_key, entry, generation, entry[1])
     return entry[0]
 
 

@@ -12,10 +12,10 @@ share, keyed so that a fragment is never staler than a page would be:
   the content generation, and the fragment is dropped at the next scheduled publication, by the
   page cache's two rules (``qxs.cache.page_expiry``).
 
-Every key also holds the active language. The store is a per-process LRU of
-``QXS_FRAGMENT_CACHE_SIZE`` entries (a list row is about half a kilobyte): no network round trip,
-and nothing to invalidate across machines, since a generation key is read from the shared
-generation on every request.
+Every key also holds the active language. The store is a per-process LRU bounded by
+``QXS_FRAGMENT_CACHE_BYTES`` (32 MiB; a list row weighs about a kilobyte, a list page's content
+about 30): no network round trip, and nothing to invalidate across machines, since a generation
+key is read from the shared generation on every request.
 """
 
 import threading
@@ -29,41 +29,56 @@ from django.utils.autoreload import file_changed
 
 
 class FragmentStore:
-    """A thread-safe LRU of rendered fragments: ``key -> (html, generation, expires)``."""
+    """A thread-safe LRU of rendered fragments: ``key -> (value, generation, expires, weight)``.
+
+    Bounded by weight, not count: a string weighs what CPython stores for it (two bytes a
+    character for Chinese text), anything else the ``weight`` given to ``put()`` (1 KB by
+    default). Keys come partly from readers (paths, filters), so the bound is what keeps a flood
+    of distinct URLs from growing a worker.
+    """
 
     def __init__(self):
         self.entries = OrderedDict()
+        self.weight = 0
         self.lock = threading.Lock()
 
     @property
-    def size(self):
-        return getattr(settings, "QXS_FRAGMENT_CACHE_SIZE", 4096)
+    def budget(self):
+        return getattr(settings, "QXS_FRAGMENT_CACHE_BYTES", 32 * 1024 * 1024)
 
     def get(self, key, generation=None):
         with self.lock:
             entry = self.entries.get(key)
             if entry is None:
                 return None
-            html, stored_generation, expires = entry
+            value, stored_generation, expires, _weight = entry
             if stored_generation != generation or (expires is not None and expires <= time.time()):
-                del self.entries[key]
+                self._drop(key)
                 return None
             self.entries.move_to_end(key)
-            return html
+            return value
 
-    def put(self, key, html, generation=None, expires=None):
-        size = self.size
-        if size <= 0:
+    def put(self, key, value, generation=None, expires=None, weight=None):
+        if weight is None:
+            weight = 2 * len(value) + 100 if isinstance(value, str) else 1024
+        budget = self.budget
+        if weight > budget:
             return
         with self.lock:
-            self.entries[key] = (html, generation, expires)
-            self.entries.move_to_end(key)
-            while len(self.entries) > size:
-                self.entries.popitem(last=False)
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = (value, generation, expires, weight)
+            self.weight += weight
+            while self.weight > budget:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key):
+        self.weight -= self.entries.pop(key)[3]
 
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.weight = 0
 
     def __len__(self):
         return len(self.entries)

@@ -59,14 +59,18 @@ def text(response):
 # The store.
 
 
-def test_the_store_drops_the_least_recently_used(settings):
-    settings.QXS_FRAGMENT_CACHE_SIZE = 2
+def test_the_store_drops_the_least_recently_used_beyond_its_budget(settings):
+    settings.QXS_FRAGMENT_CACHE_BYTES = 250
     store = FragmentStore()
-    store.put("a", "A")
+    store.put("a", "A")  # weighs 102
     store.put("b", "B")
     assert store.get("a") == "A"  # now the most recent
     store.put("c", "C")
     assert (store.get("a"), store.get("b"), store.get("c")) == ("A", None, "C")
+    store.put("big", "x" * 500)  # heavier than the whole budget: not kept
+    assert store.get("big") is None and store.get("c") == "C"
+    store.put("obj", object(), weight=240)  # pushes out everything else
+    assert store.get("a") is None and store.weight == 240
 
 
 def test_a_generation_entry_is_only_served_for_its_generation_and_before_it_expires():
@@ -78,8 +82,8 @@ def test_a_generation_entry_is_only_served_for_its_generation_and_before_it_expi
     assert store.get("k", "2") is None
 
 
-def test_a_size_of_zero_keeps_nothing(settings):
-    settings.QXS_FRAGMENT_CACHE_SIZE = 0
+def test_a_budget_of_zero_keeps_nothing(settings):
+    settings.QXS_FRAGMENT_CACHE_BYTES = 0
     store = FragmentStore()
     store.put("k", "v")
     assert store.get("k") is None
