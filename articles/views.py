@@ -28,7 +28,7 @@ from taggit.models import Tag
 from partnerships.models import Agency, HelpingPair
 from qxs.cache import cached_for_generation, page_expiry, request_generation
 from qxs.fragments import fragments
-from qxs.pagination import LargeArchivePaginationMixin
+from qxs.pagination import DeferredQuerySet, LargeArchivePaginationMixin
 
 from .filters import ArticleAgency, ArticleFilter
 from .models import Article, Column, TaggedArticle
@@ -111,12 +111,12 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     """
 
     def get_queryset(self):
-        queryset = super().get_queryset()
         if not set(self.request.GET) - {self.page_kwarg}:
-            # No filter: the plain list, and the form only if its fragment is not cached
-            # (building a FilterSet copies every filter and its form field).
-            return queryset
-        return self.filterset.qs
+            # No filter: the plain list, and the form only if its fragment is not kept.
+            return super().get_queryset()
+        # Building the FilterSet copies every filter and its form field and validates the form
+        # (a query for a column or an agency): only when the list's fragment is rendered.
+        return DeferredQuerySet(Article, lambda: self.filterset.qs)
 
     @cached_property
     def filterset(self):

@@ -16,12 +16,48 @@ page with ``OFFSET``, which makes PostgreSQL read (and throw away) every full ro
 import hashlib
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import SimpleLazyObject, cached_property
 
 from .cache import cached_for_generation
 
 # Below this offset a page is read in one query; deeper, the keys first (see the docstring).
 SHALLOW_OFFSET = 200
+
+
+class DeferredQuerySet:
+    """A QuerySet built only when something reads it, for ``LargeArchivePaginator``.
+
+    Building some lists costs more than a kept fragment that shows them (the news filters
+    validate a form and look up a column or an agency): with the count cached and the page's
+    rows lazy, a list whose content fragment is kept never builds its QuerySet. ``model`` and
+    ``ordered`` are answered without building it (the lists are always ordered).
+    """
+
+    ordered = True
+
+    def __init__(self, model, build):
+        self.model = model
+        self._build = build
+
+    @cached_property
+    def queryset(self):
+        return self._build()
+
+    def __getattr__(self, name):
+        return getattr(self.queryset, name)
+
+    def __getitem__(self, index):
+        return self.queryset[index]
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __len__(self):
+        return len(self.queryset)
+
+    def __bool__(self):
+        return bool(self.queryset)
 
 
 class LargeArchivePaginator(Paginator):
@@ -49,7 +85,7 @@ class LargeArchivePaginator(Paginator):
     def page(self, number):
         """The page, whose rows are read when first used (a template fragment kept per content
         generation may show them without a query)."""
-        if not hasattr(self.object_list, "values_list"):
+        if not isinstance(self.object_list, QuerySet | DeferredQuerySet):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -58,8 +94,10 @@ class LargeArchivePaginator(Paginator):
             top = self.count
         if bottom < SHALLOW_OFFSET:
             # Near the start a plain LIMIT/OFFSET reads few rows: one query instead of two.
-            return self._get_page(self.object_list[bottom:top], number, self)
-        return self._get_page(SimpleLazyObject(lambda: self._deep_rows(bottom, top)), number, self)
+            rows = SimpleLazyObject(lambda: list(self.object_list[bottom:top]))
+        else:
+            rows = SimpleLazyObject(lambda: self._deep_rows(bottom, top))
+        return self._get_page(rows, number, self)
 
     def _deep_rows(self, bottom, top):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
