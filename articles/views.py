@@ -111,11 +111,11 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     """
 
     def get_queryset(self):
+        # Built only when the list's fragment is rendered. With filters, building it means a
+        # FilterSet, which copies every filter and its form field and validates the form (a
+        # query for a column or an agency).
         if not set(self.request.GET) - {self.page_kwarg}:
-            # No filter: the plain list, and the form only if its fragment is not kept.
-            return super().get_queryset()
-        # Building the FilterSet copies every filter and its form field and validates the form
-        # (a query for a column or an agency): only when the list's fragment is rendered.
+            return DeferredQuerySet(Article, super().get_queryset)
         return DeferredQuerySet(Article, lambda: self.filterset.qs)
 
     @cached_property
