@@ -1,5 +1,6 @@
 """The public news pages: list with filters, column, tag and date archives, and the article page."""
 
+import copy
 import datetime
 
 from django.db import connection
@@ -234,15 +235,18 @@ def published_article(request, pk):
     """
     generation = request_generation(request)
     key = ("published-article", pk)
-    article = fragments.get(key, generation) if generation is not None else None
+    kept = fragments.get(key, generation) if generation is not None else None
+    if kept is not None:
+        # A copy per request (its own field cache): what one request loads onto the article
+        # (prefetched tags, the cover image) stays with it.
+        return copy.copy(kept)
+    # Misses are not kept: numbers that do not exist must not crowd out the store.
+    article = Article.objects.published().select_related("column").filter(pk=pk).first()
     if article is None:
-        # Misses are not kept: numbers that do not exist must not crowd out the store.
-        article = Article.objects.published().select_related("column").filter(pk=pk).first()
-        if article is None:
-            raise Http404("No published article has this number.")
-        if generation is not None:
-            weight = 2 * (len(article.body) + len(article.summary) + len(article.title)) + 4096
-            fragments.put(key, article, generation, page_expiry(generation), weight)
+        raise Http404("No published article has this number.")
+    if generation is not None:
+        weight = 2 * (len(article.body) + len(article.summary) + len(article.title)) + 4096
+        fragments.put(key, copy.copy(article), generation, page_expiry(generation), weight)
     return article
 
 

@@ -206,3 +206,21 @@ def test_a_template_edited_under_runserver_empties_the_store():
     fragments.put("row", "<li>old</li>")
     file_changed.send(sender=None, file_path=Path("templates/includes/article_items.html"))
     assert fragments.get("row") is None
+
+
+def test_each_request_gets_its_own_copy_of_a_kept_article(rf):
+    """What a request loads onto the article (prefetched tags) never reaches the next one."""
+    from django.db.models import prefetch_related_objects
+
+    from articles.views import published_article
+
+    article = ArticleFactory()
+    article.tags.add("标签")
+    published_article(rf.get("/"), article.pk)  # kept
+    first = published_article(rf.get("/"), article.pk)  # a copy of the kept one
+    prefetch_related_objects([first], "tags")
+    first._state.fields_cache["cover_image"] = None
+    second = published_article(rf.get("/"), article.pk)
+    assert not hasattr(second, "_prefetched_objects_cache")
+    assert "cover_image" not in second._state.fields_cache
+    assert second.column.name == article.column.name  # the column stays loaded
