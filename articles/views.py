@@ -342,18 +342,21 @@ class ArticleRelations:
     """What an article page shows besides the article's own row, each loaded at first use.
 
     The page keeps its facts, attachments, neighbours and related news in fragments per content
-    generation (``{% fragment %}``), so while they are cached none of these queries runs; when a
+    generation (``{% fragment %}``), so while they are kept none of these queries runs; when a
     fragment is rendered, they run once each (a fixed number, whatever the article links to).
     """
+
+    RELATIONS = ("tags", "agencies", "pairs", "attachments")
 
     def __init__(self, article):
         self.article = article
 
     @cached_property
-    def _loaded(self):
+    def linked(self):
+        """The article's tags, agencies, pairs and attachments, by name (four queries)."""
         article = self.article
         if article.pk is None:
-            return {"tags": [], "agencies": [], "pairs": [], "attachments": []}
+            return {name: [] for name in self.RELATIONS}
         prefetch_related_objects(
             [article],
             "tags",
@@ -361,35 +364,17 @@ class ArticleRelations:
             Prefetch("pairs", queryset=HelpingPair.objects.select_related("helper", "helped")),
             "attachments",
         )
-        return {
-            "tags": list(article.tags.all()),
-            "agencies": list(article.agencies.all()),
-            "pairs": list(article.pairs.all()),
-            "attachments": list(article.attachments.all()),
-        }
-
-    @property
-    def tags(self):
-        return self._loaded["tags"]
-
-    @property
-    def agencies(self):
-        return self._loaded["agencies"]
-
-    @property
-    def pairs(self):
-        return self._loaded["pairs"]
-
-    @property
-    def attachments(self):
-        return self._loaded["attachments"]
+        return {name: list(getattr(article, name).all()) for name in self.RELATIONS}
 
     @cached_property
     def related(self):
         if self.article.pk is None:
             return []
+        linked = self.linked
         return related_articles(
-            self.article, [tag.pk for tag in self.tags], [agency.pk for agency in self.agencies]
+            self.article,
+            [tag.pk for tag in linked["tags"]],
+            [agency.pk for agency in linked["agencies"]],
         )
 
     @cached_property
@@ -398,6 +383,16 @@ class ArticleRelations:
             return None, None
         return column_neighbours(self.article)
 
+    def lazy_context(self):
+        """The template's variables, each read from the database only when a fragment needs it."""
+        context = {
+            name: SimpleLazyObject(lambda name=name: self.linked[name]) for name in self.RELATIONS
+        }
+        context["related_articles"] = SimpleLazyObject(lambda: self.related)
+        context["newer_article"] = SimpleLazyObject(lambda: self.neighbours[0])
+        context["older_article"] = SimpleLazyObject(lambda: self.neighbours[1])
+        return context
+
 
 def render_article_page(request, article, *, preview=False):
     """Render an article exactly as its public page shows it.
@@ -405,19 +400,12 @@ def render_article_page(request, article, *, preview=False):
     The public detail view and the admin preview both call this, so a preview is the real page;
     a preview never reads or fills the fragment store (its article may be unsaved).
     """
-    relations = ArticleRelations(article)
     context = {
         "article": article,
         "preview": preview,
         "fragment_cache_off": preview,
         "print_view": request.GET.get("print") == "1",
-        "tags": SimpleLazyObject(lambda: relations.tags),
-        "agencies": SimpleLazyObject(lambda: relations.agencies),
-        "pairs": SimpleLazyObject(lambda: relations.pairs),
-        "attachments": SimpleLazyObject(lambda: relations.attachments),
-        "related_articles": SimpleLazyObject(lambda: relations.related),
-        "newer_article": SimpleLazyObject(lambda: relations.neighbours[0]),
-        "older_article": SimpleLazyObject(lambda: relations.neighbours[1]),
+        **ArticleRelations(article).lazy_context(),
     }
     response = render(request, "articles/article_detail.html", context)
     if preview:
