@@ -3,6 +3,7 @@
 import os
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils.translation import get_language
 
 from qxs.cache import page_expiry, request_generation
@@ -36,7 +37,15 @@ def elided_pages(page_obj, on_each_side=2, on_ends=1):
 
 
 class FragmentNode(template.Node):
-    """``{% fragment %}``: see ``qxs.fragments``."""
+    """``{% fragment %}``: see ``qxs.fragments``.
+
+    Its content is not walked when ``{% extends %}`` looks for blocks (``child_nodelists`` is
+    empty): Django walks the parent template's whole tree on every render, and the fragments of
+    ``base.html`` hold most of it. So a fragment may not contain a ``{% block %}``; the tag
+    refuses one.
+    """
+
+    child_nodelists = ()
 
     def __init__(self, nodelist, name, per_generation, vary_on):
         self.nodelist = nodelist
@@ -89,6 +98,8 @@ def fragment(parser, token):
         rest = rest[1:]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("{% fragment %} may not contain a {% block %}.")
     return FragmentNode(nodelist, name, per_generation, [parser.compile_filter(b) for b in rest])
 
 

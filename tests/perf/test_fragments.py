@@ -224,3 +224,13 @@ def test_each_request_gets_its_own_copy_of_a_kept_article(rf):
     assert not hasattr(second, "_prefetched_objects_cache")
     assert "cover_image" not in second._state.fields_cache
     assert second.column.name == article.column.name  # the column stays loaded
+
+
+def test_a_fragment_may_not_hold_a_block():
+    """{% extends %} does not look inside fragments for blocks, so the tag refuses one."""
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template(
+            '{% load qxs_tags %}{% fragment "x" %}{% block b %}{% endblock %}{% endfragment %}'
+        )
