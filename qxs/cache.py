@@ -24,6 +24,7 @@ Public pages carry no CSRF token (the language switch is a plain link, ``/langua
 that rendered one is the reader's own and is never stored, so a cached page never holds a token.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -35,8 +36,10 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
@@ -356,6 +359,23 @@ def _excluded_prefixes():
     )
 
 
+@functools.cache
+def _policy_fingerprint():
+    """The Content Security Policy the pages are sent with: a stored page replays its header,
+    so pages stored under another policy (before a deploy that changed it) are not reused."""
+    policy = (
+        getattr(settings, "CONTENT_SECURITY_POLICY", None),
+        getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None),
+    )
+    return hashlib.sha256(repr(policy).encode()).hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def _policy_changed(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _policy_fingerprint.cache_clear()
+
+
 def _language(request):
     """The page's language, by ``qxs.middleware.ChineseFirstLocaleMiddleware``'s rule: the
     language cookie when it names a site language, Chinese otherwise (Accept-Language is not
@@ -378,7 +398,8 @@ def _reader_variant(request):
 class PublicPageCacheMiddleware:
     """Serve anonymous public pages from the cache; see the module docstring for the rules.
 
-    Sits early, right after WhiteNoise: a hit skips sessions, locale, CSRF, authentication,
+    Sits early, right after SecurityMiddleware (the HTTPS redirect comes first): a hit skips the
+    CSP middleware, WhiteNoise, sessions, locale, CSRF, authentication,
     messages and the rest, and is answered here with the headers those middlewares gave the page
     when it was rendered. Nothing on a stored page is per reader (pages with a CSRF token are not
     stored), so a hit is the same bytes for everyone. On a miss the page goes through
@@ -471,6 +492,7 @@ class PublicPageCacheMiddleware:
     def _key(self, request):
         parts = "\n".join(
             [
+                _policy_fingerprint(),
                 request.scheme,
                 request.get_host(),
                 request.get_full_path(),

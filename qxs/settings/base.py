@@ -71,11 +71,12 @@ MIDDLEWARE = [
     # A database that cannot be reached gives a 503 page in Chinese, not a 500.
     "qxs.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous public pages from the cache, never stale (qxs/cache.py). Early (after the HTTPS
+    # redirect), so a hit skips the middlewares below; what they add to a page, the Content
+    # Security Policy included, is stored with it.
+    "qxs.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous public pages from the cache, never stale (qxs/cache.py). Early, so a hit skips the
-    # middlewares below; what they add to a page is stored with it.
-    "qxs.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qxs.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

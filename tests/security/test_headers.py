@@ -52,10 +52,27 @@ def assert_hardened(response):
 
 @pytest.mark.django_db
 def test_public_page_sends_the_hardened_headers(client, prod_settings):
-    """A reader's page carries HSTS, a strict CSP, nosniff, Referrer-Policy and X-Frame-Options."""
+    """A reader's page carries HSTS, a strict CSP, nosniff, Referrer-Policy and X-Frame-Options,
+    rendered and again when it comes from the page cache (which replays the stored CSP)."""
     response = client.get("/news/", secure=True)
     assert response.status_code == 200
     assert_hardened(response)
+    hit = client.get("/news/", secure=True)
+    assert hit["X-Cache"] == "hit"
+    assert_hardened(hit)
+
+
+@pytest.mark.django_db
+def test_a_changed_policy_is_not_replayed_from_stored_pages(client, prod_settings, settings):
+    """Pages stored under one Content Security Policy are not served under another."""
+    assert client.get("/news/", secure=True)["X-Cache"] == "miss"
+    assert client.get("/news/", secure=True)["X-Cache"] == "hit"
+    policy = dict(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "img-src": ["'self'", "data:", "https:"]}
+    settings.CONTENT_SECURITY_POLICY = policy
+    response = client.get("/news/", secure=True)
+    assert response["X-Cache"] == "miss"
+    assert "https:" in parse_csp(response["Content-Security-Policy"])["img-src"]
 
 
 @pytest.mark.django_db
