@@ -5,11 +5,13 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from qxs.pagination import LargeArchivePaginationMixin
 
 from . import opendata
 from .diagram import pairing_diagram
@@ -94,14 +96,18 @@ class MeetingDetailView(DetailView):
         )
 
 
-class PairListView(ListView):
+class PairListView(LargeArchivePaginationMixin, ListView):
+    """The pairs, their diagram and table: a fragment kept per content generation, so the rows
+    and the diagram are read (lazily) only when it is rendered; the count is cached."""
+
     queryset = HelpingPair.objects.with_agencies().order_by("order", "pk")
     template_name = "partnerships/helpingpair_list.html"
     paginate_by = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["diagram"] = pairing_diagram(context["object_list"])
+        pairs = context["object_list"]
+        context["diagram"] = SimpleLazyObject(lambda: pairing_diagram(pairs))
         context["pair_total"] = context["paginator"].count
         return context
 

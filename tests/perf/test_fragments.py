@@ -17,7 +17,7 @@ from django.utils import timezone
 from articles.models import Article
 from qxs.fragments import FragmentStore, fragments
 from qxs.models import SiteIdentity
-from tests.factories import ArticleFactory, ColumnFactory
+from tests.factories import ArticleFactory, ColumnFactory, HelpingPairFactory
 from tests.perf.test_cache import (  # noqa: F401  (collected again, with this module's client)
     test_a_change_to_a_meeting_shows_at_once,
     test_a_change_to_a_pair_or_agency_shows_at_once,
@@ -117,12 +117,13 @@ def test_a_row_shows_a_bulk_edit_at_once_where_only_rows_are_kept(client):
 # Pages rendered while their fragments are kept.
 
 
-@pytest.mark.parametrize("path", ["/", "/news/", "/news/?page=2", "article"])
+@pytest.mark.parametrize("path", ["/", "/news/", "/news/?page=2", "/pairs/", "article"])
 def test_a_page_rendered_again_in_the_same_generation_runs_no_query(
     client, path, django_assert_num_queries
 ):
     """The page cache missed, but the content has not changed: no query at all."""
     articles = ArticleFactory.create_batch(25)
+    HelpingPairFactory.create_batch(2)
     url = articles[0].get_absolute_url() if path == "article" else path
     text(client.get(url))
     with django_assert_num_queries(0):
