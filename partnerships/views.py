@@ -64,36 +64,56 @@ class MeetingListView(ListView):
     )
 
 
+def participant_groups(meeting):
+    """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``."""
+    participants = (
+        meeting.participants.select_related("agency__division")
+        .prefetch_related("agency__honours")
+        .order_by("order", "pk")
+    )
+    by_role = {}
+    for participant in participants:
+        by_role.setdefault(participant.role, []).append(participant)
+    return [
+        (MeetingParticipant.Role(role).label, by_role[role])
+        for role in ROLE_ORDER
+        if role in by_role
+    ]
+
+
 class MeetingDetailView(DetailView):
     queryset = Meeting.objects.select_related("venue__parent", "organiser")
 
     def get_context_data(self, **kwargs):
+        """Everything but the meeting is lazy: the page's content is a fragment kept per content
+        generation, and its queries run (and are even built) only when it is rendered."""
         meeting = self.object
-        participants = (
-            meeting.participants.select_related("agency__division")
-            .prefetch_related("agency__honours")
-            .order_by("order", "pk")
-        )
-        by_role = {}
-        for participant in participants:
-            by_role.setdefault(participant.role, []).append(participant)
-        groups = [
-            (MeetingParticipant.Role(role).label, by_role[role])
-            for role in ROLE_ORDER
-            if role in by_role
-        ]
-        articles = (
-            published_articles()
-            .filter(Q(meeting=meeting) | Q(pairs__meeting=meeting))
-            .distinct()[:RELATED_ARTICLES]
-        )
         return super().get_context_data(
-            participant_groups=groups,
-            regions=meeting.regions.order_by("code"),
-            pairs=HelpingPair.objects.with_agencies().filter(meeting=meeting),
-            articles=articles,
+            participant_groups=SimpleLazyObject(lambda: participant_groups(meeting)),
+            regions=SimpleLazyObject(lambda: list(meeting.regions.order_by("code"))),
+            pairs=SimpleLazyObject(
+                lambda: list(HelpingPair.objects.with_agencies().filter(meeting=meeting))
+            ),
+            articles=SimpleLazyObject(lambda: meeting_articles(meeting)),
             **kwargs,
         )
+
+
+def meeting_articles(meeting):
+    """The newest published articles about the meeting or about one of its pairs.
+
+    The UNION of two index reads, looked up by primary key: an ``OR`` across the join made
+    PostgreSQL read every article (70 ms at 100,000 articles against about 14 for the ~3,000
+    linked ones).
+    """
+    about_meeting = Article.objects.filter(meeting=meeting).order_by().values("pk")
+    about_its_pairs = (
+        Article.pairs.through.objects.filter(helpingpair__meeting=meeting)
+        .order_by()
+        .values("article_id")
+    )
+    linked = about_meeting.union(about_its_pairs)
+    return list(published_articles().filter(pk__in=linked)[:RELATED_ARTICLES])
 
 
 class PairListView(LargeArchivePaginationMixin, ListView):

@@ -235,3 +235,12 @@ def test_a_fragment_may_not_hold_a_block():
         Template(
             '{% load qxs_tags %}{% fragment "x" %}{% block b %}{% endblock %}{% endfragment %}'
         )
+
+
+def test_a_meeting_page_rendered_again_reads_only_the_meeting(client, django_assert_num_queries):
+    """Its participants, pairs, regions and news are read only when its fragment is rendered."""
+    meeting = HelpingPairFactory().meeting
+    ArticleFactory(meeting=meeting)
+    text(client.get(meeting.get_absolute_url()))
+    with django_assert_num_queries(1):
+        text(client.get(meeting.get_absolute_url()))
