@@ -27,8 +27,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from partnerships.models import Agency, HelpingPair
-from qxs.cache import cached_for_generation, page_expiry, request_generation
-from qxs.fragments import fragments
+from qxs.cache import cached_for_generation, kept_for_generation
 from qxs.pagination import DeferredQuerySet, LargeArchivePaginationMixin
 
 from .filters import ArticleAgency, ArticleFilter
@@ -233,21 +232,20 @@ def published_article(request, pk):
     image and the meeting are read by fragments, so they are loaded (one query each) only when
     those are rendered.
     """
-    generation = request_generation(request)
-    key = ("published-article", pk)
-    kept = fragments.get(key, generation) if generation is not None else None
-    if kept is not None:
-        # A copy per request (its own field cache): what one request loads onto the article
-        # (prefetched tags, the cover image) stays with it.
-        return copy.copy(kept)
-    # Misses are not kept: numbers that do not exist must not crowd out the store.
-    article = Article.objects.published().select_related("column").filter(pk=pk).first()
+    article = kept_for_generation(
+        request,
+        ("published-article", pk),
+        # Numbers that do not exist give None, which is not kept: they cannot crowd the store.
+        lambda: Article.objects.published().select_related("column").filter(pk=pk).first(),
+        weigh=lambda article: (
+            2 * (len(article.body) + len(article.summary) + len(article.title)) + 4096
+        ),
+    )
     if article is None:
         raise Http404("No published article has this number.")
-    if generation is not None:
-        weight = 2 * (len(article.body) + len(article.summary) + len(article.title)) + 4096
-        fragments.put(key, copy.copy(article), generation, page_expiry(generation), weight)
-    return article
+    # A copy per request (its own field cache): what one request loads onto the article
+    # (prefetched tags, the cover image) stays with it, and the kept one stays as read.
+    return copy.copy(article)
 
 
 def article_detail(request, year, month, pk):

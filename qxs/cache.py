@@ -310,6 +310,27 @@ def request_generation(request):
     return generation
 
 
+def kept_for_generation(request, key, compute, weigh=None):
+    """``compute()``, kept in this process's fragment store for the request's content generation.
+
+    For what many requests of one generation share (a rendered fragment, the site identity, a
+    published article): dropped when the generation changes and at the next scheduled
+    publication, like pages. A request that must see the database (``request_generation()`` is
+    ``None``) computes afresh and keeps nothing; ``None`` is never kept. ``weigh(value)`` gives
+    the store the weight of a value that is not a string.
+    """
+    generation = request_generation(request)
+    if generation is None:
+        return compute()
+    value = fragments.get(key, generation)
+    if value is None:
+        value = compute()
+        if value is not None:
+            weight = weigh(value) if weigh is not None else None
+            fragments.put(key, value, generation, page_expiry(generation), weight)
+    return value
+
+
 def _messages_cookie_name():
     return getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
 

@@ -2,8 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .cache import request_generation
-from .fragments import fragments
+from .cache import kept_for_generation
 from .models import SiteIdentity
 
 FONT_SIZE_COOKIE = "qxs_font_size"
@@ -23,14 +22,7 @@ def site_identity(request):
     Saving the identity changes the generation (the ``qxs`` app is public content), so the
     process's copy is never staler than a page.
     """
-    generation = request_generation(request)
-    if generation is None:
-        return SiteIdentity.current()
-    identity = fragments.get(SITE_IDENTITY_KEY, generation)
-    if identity is None:
-        identity = SiteIdentity.current()
-        fragments.put(SITE_IDENTITY_KEY, identity, generation)
-    return identity
+    return kept_for_generation(request, SITE_IDENTITY_KEY, SiteIdentity.current)
 
 
 def site(request):

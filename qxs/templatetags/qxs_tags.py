@@ -6,7 +6,7 @@ from django import template
 from django.template.loader_tags import BlockNode
 from django.utils.translation import get_language
 
-from qxs.cache import page_expiry, request_generation
+from qxs.cache import kept_for_generation
 from qxs.fragments import fragments
 
 register = template.Library()
@@ -57,17 +57,14 @@ class FragmentNode(template.Node):
         if context.get("fragment_cache_off"):
             return self.nodelist.render(context)
         key = (self.name, get_language(), *(_hashable(v.resolve(context)) for v in self.vary_on))
-        generation = expires = None
         if self.per_generation:
-            generation = request_generation(context.get("request"))
-            if generation is None:
-                return self.nodelist.render(context)
-        html = fragments.get(key, generation)
+            return kept_for_generation(
+                context.get("request"), key, lambda: self.nodelist.render(context)
+            )
+        html = fragments.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            if self.per_generation:
-                expires = page_expiry(generation)
-            fragments.put(key, html, generation, expires)
+            fragments.put(key, html)
         return html
 
 
