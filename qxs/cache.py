@@ -296,9 +296,8 @@ def request_generation(request):
         return request.qxs_content_generation
     except AttributeError:
         pass
-    cookies = request.COOKIES
     fresh_header = getattr(settings, "QXS_FRESH_GENERATION_HEADER", None)
-    if settings.SESSION_COOKIE_NAME in cookies or _messages_cookie_name() in cookies:
+    if _is_someones(request):
         generation = None
     elif fresh_header and fresh_header in request.META:
         # The benchmark's "after a change" round (unset in production): a generation of its
@@ -331,8 +330,14 @@ def kept_for_generation(request, key, compute, weigh=None):
     return value
 
 
-def _messages_cookie_name():
-    return getattr(settings, "MESSAGE_COOKIE_NAME", "messages")
+def _is_someones(request):
+    """A request with a session or messages cookie (every signed-in editor): it reads the
+    database as it is, never a cached page or anything kept per generation."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
+    )
 
 
 def cached_for_generation(name, compute, timeout=None, request=None, local=True):
@@ -466,10 +471,7 @@ class PublicPageCacheMiddleware:
         bypass_header = getattr(settings, "QXS_PAGE_CACHE_BYPASS_HEADER", None)
         if bypass_header and bypass_header in request.META:
             return False
-        cookies = request.COOKIES
-        if settings.SESSION_COOKIE_NAME in cookies:
-            return False
-        if _messages_cookie_name() in cookies:
+        if _is_someones(request):
             return False
         return not request.path.startswith(_excluded_prefixes())
 
