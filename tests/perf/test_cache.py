@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +25,26 @@ def get(client, url, **extra):
 
 def text(response):
     return response.content.decode()
+
+
+def twice_through_the_cache(rf, path, respond):
+    """Two anonymous GETs of ``path`` through the page cache middleware in front of a view that
+    answers ``respond(request)``: how many times the view ran, and the two pages."""
+    from django.contrib.auth.models import AnonymousUser
+
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return respond(request)
+
+    middleware = page_cache.PublicPageCacheMiddleware(view)
+    pages = []
+    for _ in range(2):
+        request = rf.get(path)
+        request.user = AnonymousUser()
+        pages.append(middleware(request).content)
+    return len(calls), pages
 
 
 def test_second_anonymous_request_is_a_hit_with_the_same_page(client):
@@ -187,24 +208,14 @@ def test_an_anonymous_post_does_not_bump_the_generation(client):
 
 def test_private_responses_such_as_previews_are_never_stored(rf):
     """A response marked private/no-store (the admin preview) is rendered every time."""
-    calls = []
 
-    def view(request):
-        calls.append(request)
-        from django.http import HttpResponse
-
+    def preview(request):
         response = HttpResponse("预览")
         response["Cache-Control"] = "private, no-store"
         return response
 
-    middleware = page_cache.PublicPageCacheMiddleware(view)
-    for _ in range(2):
-        request = rf.get("/news/preview/")
-        from django.contrib.auth.models import AnonymousUser
-
-        request.user = AnonymousUser()
-        middleware(request)
-    assert len(calls) == 2
+    calls, _pages = twice_through_the_cache(rf, "/news/preview/", preview)
+    assert calls == 2
 
 
 def test_admin_and_health_are_not_cached(client):
@@ -228,23 +239,13 @@ def test_cached_pages_carry_no_csrf_token_and_set_no_cookie():
 def test_a_page_that_renders_a_csrf_token_is_never_stored(rf):
     """Should a public page grow a form with a CSRF token, it is rendered for each reader: the
     token (and the cookie) are the reader's own and must never be served to someone else."""
-    from django.contrib.auth.models import AnonymousUser
-    from django.http import HttpResponse
     from django.middleware.csrf import get_token
 
-    calls = []
-
-    def view(request):
-        calls.append(request)
+    def with_a_form(request):
         return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
 
-    middleware = page_cache.PublicPageCacheMiddleware(view)
-    pages = []
-    for _ in range(2):
-        request = rf.get("/news/with-a-form/")
-        request.user = AnonymousUser()
-        pages.append(middleware(request).content)
-    assert len(calls) == 2
+    calls, pages = twice_through_the_cache(rf, "/news/with-a-form/", with_a_form)
+    assert calls == 2
     assert pages[0] != pages[1]
 
 
@@ -364,20 +365,11 @@ def test_a_hit_has_the_headers_the_rendered_page_had(client, settings):
 
 def test_a_page_varying_on_a_header_the_key_lacks_is_not_stored(rf):
     """Vary: User-Agent (or Accept-Language) is not in the key: such a page is always rendered."""
-    from django.contrib.auth.models import AnonymousUser
-    from django.http import HttpResponse
 
-    calls = []
-
-    def view(request):
-        calls.append(request)
+    def varying(request):
         response = HttpResponse("按浏览器不同")
         response["Vary"] = "Cookie, User-Agent"
         return response
 
-    middleware = page_cache.PublicPageCacheMiddleware(view)
-    for _ in range(2):
-        request = rf.get("/news/varying/")
-        request.user = AnonymousUser()
-        middleware(request)
-    assert len(calls) == 2
+    calls, _pages = twice_through_the_cache(rf, "/news/varying/", varying)
+    assert calls == 2
