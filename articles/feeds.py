@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from qxs.models import SiteIdentity
+from portal.models import SiteIdentity
 
 from .models import Article, Column, TaggedArticle
 

@@ -6,6 +6,8 @@ Only ``bench/run.py`` starts the site with these; the public site never has ``/b
 from qxs.settings.prod import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# generate_content, which fills the benchmark database, is a command of the bench app.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 # The hello view is the ceiling: it goes through every middleware but never through the cache.
 QXS_PAGE_CACHE_EXCLUDE = ("/bench/",)
 # The uncached rounds send this header so the page cache neither serves nor stores their pages.

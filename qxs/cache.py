@@ -49,7 +49,7 @@ from .fragments import fragments
 logger = logging.getLogger(__name__)
 
 # Apps whose rows appear on public pages: a write to any of their models changes the generation.
-CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "qxs"})
+CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "portal"})
 
 GENERATION_KEY = "qxs:content-generation"
 NEXT_PUBLICATION_KEY = "qxs:next-publication:{generation}"
@@ -413,7 +413,7 @@ def _language(request):
 def _reader_variant(request):
     """What besides the URL changes an anonymous page: language and the font-size cookie."""
     try:
-        from qxs.context_processors import font_size
+        from portal.context_processors import font_size
     except ImportError:
         size = ""
     else:

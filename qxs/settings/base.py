@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    # Our apps
+    # Our apps. qxs holds the project-wide middleware and the page cache (and the migration
+    # history of the site identity, now portal's); portal the home page and shared chrome.
     "qxs",
+    "portal",
     "partnerships",
     "articles",
     "search",
@@ -104,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "qxs.context_processors.site",
+                "portal.context_processors.site",
             ],
         },
     },

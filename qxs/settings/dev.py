@@ -6,3 +6,5 @@ from .base import env_bool, env_list
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# generate_content (a large archive for trying the site out) lives beside the benchmark.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -25,3 +25,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The content generator (bench/management/commands/generate_content.py) is tested too.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from portal.models import SiteIdentity
 from qxs.fragments import FragmentStore, fragments
-from qxs.models import SiteIdentity
 from tests.factories import ArticleFactory, ColumnFactory, HelpingPairFactory
 from tests.perf.test_cache import (  # noqa: F401  (collected again, with this module's client)
     test_a_change_to_a_meeting_shows_at_once,

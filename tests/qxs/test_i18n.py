@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from qxs.models import SiteIdentity
+from portal.models import SiteIdentity
 from tests.factories import ArticleFactory, AttachmentFactory, ColumnFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from articles.models import Article, StatusChange
 from partnerships.models import Division
-from qxs.backup import MANIFEST, create_backup, restore_backup
-from qxs.models import SiteIdentity
+from portal.backup import MANIFEST, create_backup, restore_backup
+from portal.models import SiteIdentity
 from search.models import SearchQueryLog, SearchSynonym
 from tests.factories import (
     ArticleFactory,

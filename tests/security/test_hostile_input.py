@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from articles.models import Article, Column
 from partnerships.models import Agency, Division, HelpingPair, Meeting
-from qxs.sitemaps import sitemaps
+from portal.sitemaps import sitemaps
 from tests.factories import ArticleFactory
 
 PROFILES = {

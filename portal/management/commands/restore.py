@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from qxs.backup import (
+from portal.backup import (
     BackupError,
     applied_migrations,
     latest_backup,

@@ -25,5 +25,5 @@ class SiteIdentityAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         identity = SiteIdentity.objects.first()
         if identity is None:
-            return redirect(reverse("admin:qxs_siteidentity_add"))
-        return redirect(reverse("admin:qxs_siteidentity_change", args=[identity.pk]))
+            return redirect(reverse("admin:portal_siteidentity_add"))
+        return redirect(reverse("admin:portal_siteidentity_change", args=[identity.pk]))

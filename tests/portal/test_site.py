@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.views import defaults
 
 from articles.models import Article
-from qxs.models import SiteIdentity
+from portal.models import SiteIdentity
 from tests.articles.test_views import at, hidden_articles
 from tests.factories import (
     AgencyFactory,
@@ -174,17 +174,17 @@ def test_site_identity_is_read_once_then_from_the_cache():
 def test_site_identity_admin_edits_the_single_row(client):
     admin = UserFactory(username="boss", is_staff=True, is_superuser=True)
     client.force_login(admin)
-    response = client.get("/admin/qxs/siteidentity/")
+    response = client.get("/admin/portal/siteidentity/")
     assert response.status_code == 302
-    assert response["Location"].endswith("/admin/qxs/siteidentity/add/")
+    assert response["Location"].endswith("/admin/portal/siteidentity/add/")
     response = client.post(
-        "/admin/qxs/siteidentity/add/",
+        "/admin/portal/siteidentity/add/",
         {"site_name": "质量兴市", "sponsor": "某市质量技术监督局", "icp_number": "黑ICP备1号"},
     )
     assert response.status_code == 302
     assert SiteIdentity.current().icp_number == "黑ICP备1号"
-    response = client.get("/admin/qxs/siteidentity/")
-    assert response["Location"].endswith("/admin/qxs/siteidentity/1/change/")
+    response = client.get("/admin/portal/siteidentity/")
+    assert response["Location"].endswith("/admin/portal/siteidentity/1/change/")
 
 
 # --- Sitemap and robots.txt ----------------------------------------------------------------

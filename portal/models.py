@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class SiteIdentity(models.Model):
     """The identity a government site shows in its footer (网站标识码, ICP备案号, 主办单位...).
 
-    There is one row (pk 1). Pages read it through ``qxs.context_processors.site`` from the cache,
-    so it costs no query once cached; saving it clears the cached copy.
+    There is one row (pk 1). Pages read it through ``portal.context_processors.site`` from the
+    cache, so it costs no query once cached; saving it clears the cached copy.
     """
 
     CACHE_KEY = "qxs:site-identity"
@@ -53,6 +53,8 @@ class SiteIdentity(models.Model):
     class Meta:
         verbose_name = _("网站标识")
         verbose_name_plural = _("网站标识")
+        # The table kept its name when the model moved from the qxs package (portal 0001).
+        db_table = "qxs_siteidentity"
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="site_identity_single_row"),
         ]

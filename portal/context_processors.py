@@ -2,7 +2,8 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .cache import kept_for_generation
+from qxs.cache import kept_for_generation
+
 from .models import SiteIdentity
 
 FONT_SIZE_COOKIE = "qxs_font_size"
@@ -19,7 +20,7 @@ def font_size(request):
 def site_identity(request):
     """``SiteIdentity.current()``, kept in the process for the content generation.
 
-    Saving the identity changes the generation (the ``qxs`` app is public content), so the
+    Saving the identity changes the generation (the ``portal`` app is public content), so the
     process's copy is never staler than a page.
     """
     return kept_for_generation(request, SITE_IDENTITY_KEY, SiteIdentity.current)

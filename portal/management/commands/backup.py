@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from qxs.backup import BackupError, create_backup
+from portal.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
