@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from articles.demo import SEED_PAGE
+from imports.demo import SEED_PAGE
 from partnerships import demo
 from partnerships.models import (
     ActivityKind,

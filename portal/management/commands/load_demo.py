@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import demo as articles_demo
+from imports import demo as articles_demo
 from partnerships import demo as partnerships_demo
 
 

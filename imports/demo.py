@@ -9,12 +9,10 @@ nothing, because the importer recognises the page by its text fingerprint.
 
 from pathlib import Path
 
-from imports.extract import extract
-from imports.services import Importer
+from .extract import extract
+from .services import Importer
 
-SEED_PAGE = (
-    Path(__file__).resolve().parent.parent / "imports" / "seed_pages" / "000_d05c501f73f7c3bb.txt"
-)
+SEED_PAGE = Path(__file__).resolve().parent / "seed_pages" / "000_d05c501f73f7c3bb.txt"
 
 
 def load(meeting=None):
