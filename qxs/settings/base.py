@@ -252,6 +252,9 @@ QXS_IMAGE_MAX_BYTES = env_int("QXS_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 QXS_IMAGE_MAX_PIXELS = env_int("QXS_IMAGE_MAX_PIXELS", 40_000_000)
 # The longest an anonymous page stays in the page cache (qxs/cache.py); changes show at once anyway.
 QXS_PAGE_CACHE_SECONDS = env_int("QXS_PAGE_CACHE_SECONDS", 600)
+# The Varnish servers to purge when content changes (QXS_VARNISH_URLS, comma-separated, e.g.
+# "http://cache:80"); empty: no HTTP cache in front (make run). See qxs/purge.py.
+QXS_VARNISH_URLS = env_list("QXS_VARNISH_URLS")
 # How much memory each process gives rendered fragments (qxs/fragments.py); 0 keeps none.
 QXS_FRAGMENT_CACHE_BYTES = env_int("QXS_FRAGMENT_CACHE_BYTES", 32 * 1024 * 1024)
 
