@@ -254,10 +254,17 @@ http {{
                 *("-s", f"malloc,{self.environ.get('STACK_VARNISH_SIZE', '256m')}"),
                 # The 503 page of vcl_backend_error is bigger than the default workspace allows.
                 *("-p", "workspace_backend=128k"),
+                *self._jail(),
             ],
             check=True,
             stdin=subprocess.DEVNULL,
         )
+
+    def _jail(self):
+        """Run as root, varnishd would switch to the `varnish` user, who cannot read a VCL
+        under a private folder (a checkout in /root, pytest's temporary folders): this stack
+        listens on loopback only, so it keeps the user that started it."""
+        return ("-j", "none") if os.geteuid() == 0 else ()
 
     def start_nginx(self):
         subprocess.run(
