@@ -140,8 +140,11 @@ class Stack:
 
     def nginx_main(self):
         temp = self.dir / "nginx-temp"
+        # Started by root, nginx's workers would run as `nobody`, who cannot read static and media
+        # files under a private folder; as for Varnish, the loopback stack keeps its user.
+        user = "user root;\n" if os.geteuid() == 0 else ""
         return f"""# Written by deploy/stack.py: nginx's main file around deploy/nginx/qxs.conf.
-worker_processes 2;
+{user}worker_processes 2;
 pid {self.dir}/nginx.pid;
 error_log {self.dir}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
