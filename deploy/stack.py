@@ -255,8 +255,6 @@ http {{
                 *("-f", str(self.dir / "default.vcl")),
                 *("-P", str(self.pid_file("varnish"))),
                 *("-s", f"malloc,{self.environ.get('STACK_VARNISH_SIZE', '256m')}"),
-                # The 503 page of vcl_backend_error is bigger than the default workspace allows.
-                *("-p", "workspace_backend=128k"),
                 *self._jail(),
             ],
             check=True,
