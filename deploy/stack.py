@@ -280,19 +280,33 @@ http {{
         )
 
     def start(self, demo=True):
+        """Stop a stack already running here, prepare the site, then start the processes."""
         ensure_packages()
         running = self.running()
         if running:
             step(f"a stack is already running here ({_describe(running)}): restarting it")
             self.stop()
+        self.check_ports()
+        self.write_configs()
+        self.prepare_site(demo=demo)
+        self.launch()
+        print(f"\nThe stack runs: {self.url}/  (admin: {self.url}{self.admin_path})")
+        print(
+            f"Commands on it: set -a; . {_relative(self.env_file)}; set +a; "
+            ".venv/bin/python manage.py ..."
+        )
+        print("Stop it with: make stack-stop")
+
+    def check_ports(self):
         for port in (self.port, self.varnish_port, self.gunicorn_port, self.admin_port):
             if not _port_is_free(port):
                 raise SystemExit(
                     f"port {port} is in use by another program: set STACK_PORT (or the port "
                     "variables in deploy/stack.py) to free ports"
                 )
-        self.write_configs()
-        self.prepare_site(demo=demo)
+
+    def launch(self):
+        """gunicorn, Varnish, nginx (configs written, site prepared); all stopped on a failure."""
         self.write_env_file()
         try:
             step(f"gunicorn on {self.gunicorn_url} ({self.workers} workers, {self.settings})")
@@ -305,12 +319,6 @@ http {{
         except BaseException:
             self.stop(quiet=True)
             raise
-        print(f"\nThe stack runs: {self.url}/  (admin: {self.url}{self.admin_path})")
-        print(
-            f"Commands on it: set -a; . {_relative(self.env_file)}; set +a; "
-            ".venv/bin/python manage.py ..."
-        )
-        print("Stop it with: make stack-stop")
 
     def stop(self, quiet=False):
         running = self.running()
