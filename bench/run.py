@@ -164,9 +164,9 @@ def start_cold_gunicorn(stack):
         if process.poll() is not None:
             raise SystemExit("the cold gunicorn exited while starting")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{COLD_PORT}/bench/hello/", timeout=2).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{COLD_PORT}/bench/hello/", timeout=10).read()
             return process
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("the cold gunicorn did not answer on /bench/hello/")
