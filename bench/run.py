@@ -160,16 +160,21 @@ def start_cold_gunicorn(stack):
         cwd=ROOT,
         env=env,
     )
-    for _ in range(150):
-        if process.poll() is not None:
-            raise SystemExit("the cold gunicorn exited while starting")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{COLD_PORT}/bench/hello/", timeout=10).read()
-            return process
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("the cold gunicorn did not answer on /bench/hello/")
+    try:
+        for _ in range(150):
+            if process.poll() is not None:
+                raise SystemExit("the cold gunicorn exited while starting")
+            try:
+                url = f"http://127.0.0.1:{COLD_PORT}/bench/hello/"
+                urllib.request.urlopen(url, timeout=10).read()
+                return process
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise SystemExit("the cold gunicorn did not answer on /bench/hello/")
+    except BaseException:
+        process.terminate()
+        process.wait(timeout=30)
+        raise
 
 
 def fetch(url, headers=None):
@@ -366,6 +371,8 @@ def main():
     cold = None
     try:
         stack.check_ports()
+        if not port_is_free(COLD_PORT):
+            raise SystemExit(f"port {COLD_PORT} is in use: stop what runs there or set BENCH_PORT")
         stack.write_configs()
         stack.prepare_site(demo=True)
         step(f"generate_content --articles {ARTICLES} (only what is absent)")
