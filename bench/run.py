@@ -191,12 +191,14 @@ def pick_urls(stack):
     code = (
         "import json\n"
         "from articles.models import Article\n"
+        "from articles.views import ArticleListView\n"
         "from partnerships.models import Meeting\n"
         "published = Article.objects.published().filter(is_stub=False)\n"
+        "pages = -(-Article.objects.published().count() // ArticleListView.paginate_by)\n"
         f"tail = [a.get_absolute_url() for a in published.order_by('?')[:{LONG_TAIL_URLS}]]\n"
         "print(json.dumps({'article': published[100].get_absolute_url(),\n"
         "    'meeting': Meeting.objects.order_by('pk').first().get_absolute_url(),\n"
-        "    'total': Article.objects.count(), 'tail': tail}))"
+        "    'page': min(2000, pages), 'total': Article.objects.count(), 'tail': tail}))"
     )
     output = stack.manage("shell", "-c", code, capture_output=True, text=True).stdout
     data = json.loads(output.strip().splitlines()[-1])
@@ -207,7 +209,8 @@ def pick_urls(stack):
         "pairs": "/pairs/",
         "meeting": data["meeting"],
         "news_list": "/news/",
-        "news_list_page_2000": "/news/?page=2000",
+        # Page 2000, or the last page of a smaller archive (BENCH_ARTICLES below 40,000).
+        "news_list_page_2000": f"/news/?page={data['page']}",
         "news_list_filtered": f"/news/?column=quality-cities&tag={quote('质量兴市')}",
         "search_2char": f"/search/?q={quote('质量')}",
         "search_4char": f"/search/?q={quote('质量兴市')}",
