@@ -10,6 +10,7 @@ import re
 import secrets
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -340,3 +341,33 @@ def test_database_outage_cached_pages_stay_uncached_get_the_chinese_503(stack):
     status, headers, _ = fetch(cached)
     assert status == 200
     assert headers["X-Cache"] == "MISS"  # fetched again, not the stale copy
+
+
+def test_the_app_sees_the_readers_address_through_both_proxies(stack):
+    """nginx and Varnish each append to X-Forwarded-For and the app trusts exactly two: a failed
+    login is recorded against the address nginx saw, never one the client made up."""
+    browser = Browser(stack.url)
+    status, page = browser.get("/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    username = f"nobody-{secrets.token_hex(3)}"
+    cookies = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    status, _headers, _answer = fetch(
+        stack.url + "/admin/login/",
+        method="POST",
+        headers={
+            "Cookie": cookies,
+            "X-Forwarded-For": "203.0.113.7",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        data=urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": username, "password": "wrong"}
+        ).encode(),
+    )
+    assert status == 200  # the form again, with its error
+    addresses = stack.django(
+        "import json\n"
+        "from axes.models import AccessAttempt\n"
+        f"print(json.dumps(list(AccessAttempt.objects.filter(username={username!r})"
+        ".values_list('ip_address', flat=True))))"
+    )
+    assert addresses == ["127.0.0.1"]
