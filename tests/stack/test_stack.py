@@ -5,6 +5,7 @@ default.vcl), ``X-Served-By`` only by nginx's /static/ and /media/ locations; th
 a header they then check.
 """
 
+import http.client
 import io
 import re
 import secrets
@@ -345,29 +346,35 @@ def test_database_outage_cached_pages_stay_uncached_get_the_chinese_503(stack):
 
 def test_the_app_sees_the_readers_address_through_both_proxies(stack):
     """nginx and Varnish each append to X-Forwarded-For and the app trusts exactly two: a failed
-    login is recorded against the address nginx saw, never one the client made up."""
+    login is recorded against the address nginx saw (the reader connects from 127.0.0.2; nginx
+    reaches Varnish, and Varnish gunicorn, from 127.0.0.1), never one the client made up."""
     browser = Browser(stack.url)
-    status, page = browser.get("/admin/login/")
+    _status, page = browser.get("/admin/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     username = f"nobody-{secrets.token_hex(3)}"
-    cookies = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    status, _headers, _answer = fetch(
-        stack.url + "/admin/login/",
-        method="POST",
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": "wrong"}
+    )
+    port = urllib.parse.urlsplit(stack.url).port
+    connection = http.client.HTTPConnection("127.0.0.1", port, source_address=("127.0.0.2", 0))
+    connection.request(
+        "POST",
+        "/admin/login/",
+        body=body,
         headers={
-            "Cookie": cookies,
+            "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items()),
             "X-Forwarded-For": "203.0.113.7",
             "Content-Type": "application/x-www-form-urlencoded",
         },
-        data=urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token, "username": username, "password": "wrong"}
-        ).encode(),
     )
-    assert status == 200  # the form again, with its error
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 200  # the form again, with its error
     addresses = stack.django(
         "import json\n"
         "from axes.models import AccessAttempt\n"
         f"print(json.dumps(list(AccessAttempt.objects.filter(username={username!r})"
         ".values_list('ip_address', flat=True))))"
     )
-    assert addresses == ["127.0.0.1"]
+    assert addresses == ["127.0.0.2"]
