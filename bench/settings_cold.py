@@ -1,12 +1,11 @@
-"""The benchmark site with every cache off, for the ``*_cold`` rounds of ``bench/run.py``.
+"""The benchmark's settings with every cache off: what ``_cold`` rounds measure.
 
-Django's ``DummyCache`` stores nothing, so the app's page cache and every value it keeps per
-content generation miss on every request; nothing stands in front of this gunicorn. What a
-request costs here is what the first reader after a change pays, on any page of the archive.
+No Django cache at all (``DummyCache``: the page cache stores and serves nothing, and every value
+kept per content generation is computed on each request) and no fragment store, so each request
+renders its page from the database as on a machine with nothing cached anywhere.
 """
 
 from bench.settings import *  # noqa: F403
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-# Rendered fragments kept per process, while that store exists (qxs/fragments.py): none.
 QXS_FRAGMENT_CACHE_BYTES = 0
