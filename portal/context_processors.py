@@ -5,6 +5,7 @@ URL, so a shared cache may keep it (issue 14).
 """
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language
 
@@ -34,8 +35,12 @@ def language_versions(request):
     ``path`` (for the header's switch) and the absolute ``url`` (for ``hreflang`` alternates)
     keep the query string: a filtered list, a search or a page number is the same page in the
     other language. ``default`` marks the version in ``LANGUAGE_CODE`` (Chinese), which is
-    also the ``x-default`` alternate.
+    also the ``x-default`` alternate. Empty when the request's Host is not allowed.
     """
+    try:
+        origin = request.build_absolute_uri("/").removesuffix("/")
+    except DisallowedHost:  # the 400 page for a forged Host: no links to that host
+        return []
     script_name = request.path[: len(request.path) - len(request.path_info)]
     # From the parsed parameters rather than the raw QUERY_STRING, which WSGI hands over as
     # Latin-1 text when a client sends unencoded UTF-8.
@@ -52,7 +57,7 @@ def language_versions(request):
                 "hreflang": hreflang(code),
                 "label": SWITCH_LABELS.get(code, code),
                 "path": path,
-                "url": request.build_absolute_uri(path),
+                "url": origin + path,
                 "current": code == current,
                 "default": code == settings.LANGUAGE_CODE,
             }
