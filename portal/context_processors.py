@@ -7,6 +7,7 @@ URL, so a shared cache may keep it (issue 14).
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from qxs.locale import path_in_language
@@ -66,9 +67,14 @@ def language_versions(request):
 
 
 def site(request):
-    """The footer's site identity (one cache read, at most one query) and the page's language
-    versions (the ``hreflang`` alternates and the header's language switch)."""
+    """The site identity and the page's language versions (the ``hreflang`` alternates and the
+    header's language switch).
+
+    The identity is ``SiteIdentity.current()``: one read of the Django cache, at most one query.
+    It is lazy because context processors also run for templates that never show it (the admin,
+    the sitemap XML), which should not pay for it; a public page reads it once.
+    """
     return {
-        "site_identity": SiteIdentity.current(),
+        "site_identity": SimpleLazyObject(SiteIdentity.current),
         "language_versions": language_versions(request),
     }
