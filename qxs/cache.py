@@ -20,7 +20,7 @@ Only anonymous GET/HEAD requests are served from the cache: a request carrying a
 messages cookie (every logged-in editor, and anyone a view has stored something for) always
 goes to the view, and so do the admin, ``/healthz``, ``/i18n/`` and any response that is not a
 plain 200, sets a cookie, or says ``private``/``no-store``/``no-cache`` (admin previews).
-Public pages carry no CSRF token (the language switch is a plain link, ``/language/``): a page
+Public pages carry no CSRF token (the language switch is a plain link to ``/en/…``): a page
 that rendered one is the reader's own and is never stored, so a cached page never holds a token.
 """
 
@@ -45,6 +45,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 
 from .fragments import fragments
+from .locale import language_from_path
 
 logger = logging.getLogger(__name__)
 
@@ -402,23 +403,10 @@ def _policy_changed(setting, **kwargs):
         _policy_fingerprint.cache_clear()
 
 
-def _language(request):
-    """The page's language, by ``qxs.middleware.ChineseFirstLocaleMiddleware``'s rule: the
-    language cookie when it names a site language, Chinese otherwise (Accept-Language is not
-    used). The cache runs before that middleware, so it applies the rule itself."""
-    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _reader_variant(request):
-    """What besides the URL changes an anonymous page: language and the font-size cookie."""
-    try:
-        from portal.context_processors import font_size
-    except ImportError:
-        size = ""
-    else:
-        size = font_size(request)
-    return f"{_language(request)}|{size}"
+    """What besides the URL changes an anonymous page: nothing but its language, which the URL
+    names too (``qxs.locale.language_from_path``; cookies and Accept-Language never count)."""
+    return language_from_path(request.path_info)
 
 
 class PublicPageCacheMiddleware:
@@ -562,9 +550,7 @@ class PublicPageCacheMiddleware:
         else:
             response["ETag"] = entry["etag"]
             if "Cache-Control" not in response:
-                # Browsers keep the page but ask again each time (a cheap 304 via the ETag);
-                # shared proxies keep nothing, since the page depends on the reader's language
-                # and font-size cookies.
+                # Browsers keep the page but ask again each time (a cheap 304 via the ETag).
                 patch_cache_control(response, private=True, no_cache=True)
         response["X-Cache"] = "hit" if hit else "miss"
         return response

@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "qxs.middleware.ChineseFirstLocaleMiddleware",
+    # The language from the URL only (/en/… is English), never from cookies or Accept-Language.
+    "qxs.middleware.URLLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Internationalisation: Chinese first, English available.
+# Internationalisation: Chinese at /…, English under /en/…; the URL alone decides (qxs/locale.py).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", _("简体中文")),
