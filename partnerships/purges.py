@@ -49,9 +49,10 @@ def agency_keys(agency):
     pairs = HelpingPair.objects.filter(Q(helper=agency) | Q(helped=agency)).values_list(
         "pk", flat=True
     )
-    meetings = (
-        MeetingParticipant.objects.filter(agency=agency).values_list("meeting_id", flat=True)
-    ).union(Meeting.objects.filter(organiser=agency).values_list("pk", flat=True))
+    meetings = {
+        *MeetingParticipant.objects.filter(agency=agency).values_list("meeting_id", flat=True),
+        *Meeting.objects.filter(organiser=agency).values_list("pk", flat=True),
+    }
     pairs = list(pairs)
     return [
         surrogate.agency(agency.pk),

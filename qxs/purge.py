@@ -52,9 +52,13 @@ def purge(*keys):
         sender.submit(keys)
         return
     pending = connection.__dict__.get("_qxs_pending_purge")
-    # The batch's callback is gone from run_on_commit when the (save)point it was registered in
-    # rolled back: then this is a new batch.
-    if pending is None or not any(entry[1] is pending.send for entry in connection.run_on_commit):
+    # A new batch when there is none, when it was sent, or when its callback is gone from
+    # run_on_commit because the savepoint it was registered in rolled back.
+    if (
+        pending is None
+        or pending.sent
+        or not any(entry[1] == pending.send for entry in connection.run_on_commit)
+    ):
         pending = connection._qxs_pending_purge = _PendingPurge()
         transaction.on_commit(pending.send)
     pending.keys.update(keys)
@@ -70,8 +74,10 @@ class _PendingPurge:
 
     def __init__(self):
         self.keys = set()
+        self.sent = False
 
     def send(self):
+        self.sent = True
         sender.submit(self.keys)
 
 
