@@ -6,12 +6,15 @@ appears on no page, so changing it purges nothing; publishing or unpublishing pu
 it joins or leaves.
 """
 
+from contextlib import contextmanager
+
 from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag
 
 from qxs import surrogate
-from qxs.purge import purge_on_change, purge_on_m2m_change
+from qxs.cache import bump_content_generation
+from qxs.purge import enabled, purge, purge_on_change, purge_on_m2m_change
 
 from .models import Article, Attachment, Column, Image, TaggedArticle
 
@@ -115,3 +118,26 @@ def connect():
     purge_on_m2m_change(Article._meta.get_field("agencies"), linked_keys(surrogate.agency))
     purge_on_m2m_change(Article._meta.get_field("pairs"), linked_keys(surrogate.pair))
     purge_on_m2m_change(Article._meta.get_field("related"), related_keys)
+
+
+@contextmanager
+def written_in_bulk(queryset):
+    """For writers that bypass signals (``QuerySet.update()``, a bulk admin action):
+
+        with written_in_bulk(Article.objects.filter(pk__in=ids)) as rows:
+            rows.update(featured=True)
+
+    purges what the rows showed on before the write and after it, and starts a new content
+    generation for the app's own cache.
+    """
+    pks = list(queryset.values_list("pk", flat=True))
+
+    def keys():
+        if not enabled():
+            return set()
+        return {key for row in Article.objects.filter(pk__in=pks) for key in article_keys(row)}
+
+    before = keys()
+    yield Article.objects.filter(pk__in=pks)
+    bump_content_generation()
+    purge(*before, *keys())

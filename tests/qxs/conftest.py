@@ -25,7 +25,7 @@ class FakeVarnish(ThreadingHTTPServer):
     def url(self):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def keys(self):
+    def sent_keys(self):
         """Every key purged so far, successfully or not."""
         with self.lock:
             return {key for _method, _path, header, _ok in self.purges for key in header.split()}
@@ -85,6 +85,6 @@ def sent_after_commit(varnish):
         sent = set()
         yield sent
         assert purge.flush(5)
-        sent.update(varnish.keys())
+        sent.update(varnish.sent_keys())
 
     return run
