@@ -113,11 +113,16 @@ class _SharedGeneration:
         self.missed = False
 
     def read(self):
-        value = cache.get(GENERATION_KEY)
-        if value is None:
-            # A fresh start (or an evicted key): begin from the clock, so old keys never return.
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        try:
             value = cache.get(GENERATION_KEY)
+            if value is None:
+                # A fresh start (or an evicted key): begin from the clock, so old keys never
+                # return.
+                cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+                value = cache.get(GENERATION_KEY)
+        except Exception:  # a backend that raises: the same as one that misses
+            logger.warning("could not read the content generation", exc_info=True)
+            value = None
         if value is None:
             self.missed = True
             return None
