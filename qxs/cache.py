@@ -26,6 +26,7 @@ A cache error is a miss: the site serves from the database when Redis is down
 (``qxs.cache_backends.ResilientRedisCache``).
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -35,6 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -293,6 +295,25 @@ def _never_public_prefixes():
     return (admin, "/healthz", "/i18n/", *getattr(settings, "QXS_PAGE_CACHE_EXCLUDE", ()))
 
 
+@functools.cache
+def _policy_fingerprint():
+    """The Content Security Policy pages are sent with: a stored page replays its header, so
+    pages stored under another policy (before a deploy that changed it) are not reused."""
+    policy = (
+        getattr(settings, "CONTENT_SECURITY_POLICY", None),
+        getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None),
+    )
+    return hashlib.sha256(repr(policy).encode()).hexdigest()[:16]
+
+
+def _policy_changed(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _policy_fingerprint.cache_clear()
+
+
+setting_changed.connect(_policy_changed, dispatch_uid="qxs-cache-policy")
+
+
 def is_someones(request):
     """A request with a session or messages cookie (every signed-in editor, or someone a view
     stored a message for): it reads the database as it is and its answer is private."""
@@ -427,7 +448,13 @@ class PublicPageCacheMiddleware:
 
     def _key(self, request):
         parts = "\n".join(
-            [request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", "")]
+            [
+                _policy_fingerprint(),
+                request.scheme,
+                request.get_host(),
+                request.path,
+                request.META.get("QUERY_STRING", ""),
+            ]
         )
         return PAGE_KEY.format(digest=hashlib.sha256(parts.encode()).hexdigest()[:40])
 
