@@ -314,7 +314,7 @@ def _policy_changed(setting, **kwargs):
 setting_changed.connect(_policy_changed, dispatch_uid="qxs-cache-policy")
 
 
-def is_someones(request):
+def _is_someones(request):
     """A request with a session or messages cookie (every signed-in editor, or someone a view
     stored a message for): it reads the database as it is and its answer is private."""
     cookies = request.COOKIES
@@ -384,7 +384,7 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             self._after_write(request, response)
             return _mark_private(response)
-        if is_someones(request) or request.path.startswith(_never_public_prefixes()):
+        if _is_someones(request) or request.path.startswith(_never_public_prefixes()):
             return _mark_private(self.get_response(request))
 
         use_app_cache = app_page_cache_enabled()
