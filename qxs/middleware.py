@@ -16,21 +16,24 @@ logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
-    """Answer ``/healthz`` first, before host validation, HTTPS redirects and sessions.
+    """Answer ``/healthz`` and ``/healthz/database`` first, before host validation, HTTPS
+    redirects and sessions.
 
     Container and load-balancer probes call the app by its internal address, which is not in
     ``ALLOWED_HOSTS``; answering here keeps the probe honest (it still checks the database and
-    cache) without widening the allowed hosts for every other URL.
+    cache) without widening the allowed hosts for every other URL. ``/healthz/database`` checks
+    the database alone: Varnish's backend probe, which must not fail while only Redis is down.
     """
 
-    path = "/healthz"
+    paths = {"/healthz": None, "/healthz/database": ("database",)}
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.rstrip("/") == self.path and request.method in ("GET", "HEAD"):
-            return health_response()
+        path = request.path_info.rstrip("/")
+        if path in self.paths and request.method in ("GET", "HEAD"):
+            return health_response(self.paths[path])
         return self.get_response(request)
 
 
