@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -15,6 +16,8 @@ from .models import Article, Column, TaggedArticle
 
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 FEED_LENGTH = 20
+# RSS names Chinese the traditional way (zh-cn); other languages by their code.
+FEED_LANGUAGES = {"zh-hans": "zh-cn"}
 
 
 class SourceElementsMixin:
@@ -40,7 +43,11 @@ class ArticleFeed(Feed):
     """The latest published news (title-only stubs left out)."""
 
     feed_type = RssFeedWithSource
-    language = "zh-cn"
+
+    @property
+    def language(self):
+        """The page's language: a feed under /en/ is English (titles, links, ``<language>``)."""
+        return FEED_LANGUAGES.get(get_language(), get_language())
 
     def site_name(self):
         return SiteIdentity.current().site_name

@@ -10,9 +10,3 @@ ROOT_URLCONF = "bench.urls"
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 # The hello view is the ceiling: it goes through every middleware but never through the cache.
 QXS_PAGE_CACHE_EXCLUDE = ("/bench/",)
-# The uncached rounds send this header so the page cache neither serves nor stores their pages.
-QXS_PAGE_CACHE_BYPASS_HEADER = "HTTP_X_BENCH_NO_CACHE"
-# The "after a change" round sends this one too: the request gets a content generation of its
-# own, so fragments, counts and everything else kept per generation are computed afresh, as on
-# the first request after a publication (row fragments, keyed by their content, stay).
-QXS_FRESH_GENERATION_HEADER = "HTTP_X_BENCH_FRESH_GENERATION"

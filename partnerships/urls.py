@@ -1,3 +1,5 @@
+"""The partnership pages (in each language; the open data files are in ``data_urls``)."""
+
 from django.urls import path
 
 from . import views
@@ -12,8 +14,4 @@ urlpatterns = [
     path("agencies/", views.AgencyListView.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", views.AgencyDetailView.as_view(), name="agency-detail"),
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),
-    path("data/pairs.json", views.pairs_json, name="pairs-json"),
-    path("data/pairs.csv", views.pairs_csv, name="pairs-csv"),
-    path("data/agencies.json", views.agencies_json, name="agencies-json"),
-    path("data/agencies.csv", views.agencies_csv, name="agencies-csv"),
 ]

@@ -8,3 +8,9 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("站点")
+
+    def ready(self):
+        # Content changes purge the cached pages that show them (qxs/purge.py).
+        from . import purges
+
+        purges.connect()

@@ -1,34 +1,80 @@
-"""Context every public page needs, at no query cost once cached."""
+"""Context every public page needs: the site identity and the page's language versions.
 
+Nothing here reads cookies, the session or the user: a page is the same for every reader of its
+URL, so a shared cache may keep it (issue 14).
+"""
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
-from qxs.cache import kept_for_generation
+from qxs.locale import path_in_language
 
 from .models import SiteIdentity
 
-FONT_SIZE_COOKIE = "qxs_font_size"
-FONT_SIZES = ("small", "medium", "large")
-SITE_IDENTITY_KEY = ("site-identity",)
+# The header's link to each language, written in that language.
+SWITCH_LABELS = {"zh-hans": "中文", "en": "English"}
 
 
-def font_size(request):
-    """The reader's chosen text size (大/中/小) from its cookie, ``medium`` by default."""
-    value = request.COOKIES.get(FONT_SIZE_COOKIE, "medium")
-    return value if value in FONT_SIZES else "medium"
+def hreflang(code):
+    """A Django language code as a BCP 47 tag, as ``hreflang`` and ``lang`` want it:
+    ``zh-hans`` → ``zh-Hans``."""
+    language, *subtags = code.split("-")
+    for index, tag in enumerate(subtags):
+        if len(tag) == 4:  # a script: Hans, Latn
+            subtags[index] = tag.title()
+        elif len(tag) == 2:  # a region: CN, GB
+            subtags[index] = tag.upper()
+    return "-".join([language, *subtags])
 
 
-def site_identity(request):
-    """``SiteIdentity.current()``, kept in the process for the content generation.
+def language_versions(request):
+    """The page in each site language: ``[{code, hreflang, label, path, url, current, default}]``.
 
-    Saving the identity changes the generation (the ``portal`` app is public content), so the
-    process's copy is never staler than a page.
+    ``path`` (for the header's switch) and the absolute ``url`` (for ``hreflang`` alternates)
+    keep the query string: a filtered list, a search or a page number is the same page in the
+    other language. ``default`` marks the version in ``LANGUAGE_CODE`` (Chinese), which is
+    also the ``x-default`` alternate. Empty when the request's Host is not allowed.
     """
-    return kept_for_generation(request, SITE_IDENTITY_KEY, SiteIdentity.current)
+    try:
+        origin = request.build_absolute_uri("/").removesuffix("/")
+    except DisallowedHost:  # the 400 page for a forged Host: no links to that host
+        return []
+    script_name = request.path[: len(request.path) - len(request.path_info)]
+    # From the parsed parameters rather than the raw QUERY_STRING, which WSGI hands over as
+    # Latin-1 text when a client sends unencoded UTF-8.
+    query = request.GET.urlencode()
+    current = get_language()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        path = escape_uri_path(script_name + path_in_language(request.path_info, code))
+        if query:
+            path = f"{path}?{query}"
+        versions.append(
+            {
+                "code": code,
+                "hreflang": hreflang(code),
+                "label": SWITCH_LABELS.get(code, code),
+                "path": path,
+                "url": origin + path,
+                "current": code == current,
+                "default": code == settings.LANGUAGE_CODE,
+            }
+        )
+    return versions
 
 
 def site(request):
-    """The footer's site identity (lazy and cached) and the reader's font size."""
+    """The site identity and the page's language versions (the ``hreflang`` alternates and the
+    header's language switch).
+
+    The identity is ``SiteIdentity.current()``: one read of the Django cache, at most one query.
+    It is lazy because context processors also run for templates that never show it (the admin,
+    the sitemap XML), which should not pay for it; a public page reads it once.
+    """
     return {
-        "site_identity": SimpleLazyObject(lambda: site_identity(request)),
-        "font_size": font_size(request),
+        "site_identity": SimpleLazyObject(SiteIdentity.current),
+        "language_versions": language_versions(request),
     }

@@ -1,23 +1,14 @@
-"""Pages that draw on several apps, and the site's small plain endpoints."""
+"""Pages that draw on several apps, and robots.txt."""
 
-import unicodedata
-
-from django.conf import settings
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from partnerships.models import HelpingPair, Meeting
-
-from .context_processors import FONT_SIZE_COOKIE, FONT_SIZES
-
-FONT_SIZE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 
 def home(request):
@@ -65,84 +56,12 @@ def home(request):
     return render(request, "home.html", context)
 
 
-def safe_next(request, next_url):
-    """``next_url`` when it is a path on this site, else the home page.
-
-    Only paths (``/…``) are taken, and no control characters (a newline would break the
-    ``Location`` header).
-    """
-    if not next_url.startswith("/") or any(
-        unicodedata.category(char)[0] == "C" for char in next_url
-    ):
-        return reverse("home")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return reverse("home")
-    return next_url
-
-
-@never_cache
-@require_GET
-def switch_language(request):
-    """``/language/?language=en&next=/news/``: the header's language links come here.
-
-    Sets the language cookie (name and attributes from the ``LANGUAGE_COOKIE_*`` settings, as
-    Django's ``set_language`` does) and goes back to ``next``. Plain links rather than a POST
-    form, so public pages carry no CSRF token and each is one cached copy for every reader of a
-    language. Choosing a language changes nothing but the reader's own pages, so a GET is
-    enough; the links are ``rel="nofollow"`` and ``robots.txt`` keeps crawlers away.
-    ``/i18n/setlang/`` (POST) still works for anyone who posts to it.
-    """
-    language = request.GET.get("language", "")
-    if language not in dict(settings.LANGUAGES):
-        return HttpResponseBadRequest("Unknown language.", content_type="text/plain")
-    response = redirect(safe_next(request, request.GET.get("next", "")))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-def set_font_size(request):
-    """Remember the reader's text size (大/中/小) in a cookie and go back to the page.
-
-    The article page's size links come here, so the switch works with no JavaScript at all;
-    ``static/js/site.js`` does the same in place when scripts run.
-    """
-    data = request.POST if request.method == "POST" else request.GET
-    size = data.get("size", "")
-    if size not in FONT_SIZES:
-        return HttpResponseBadRequest("Unknown font size.", content_type="text/plain")
-    response = redirect(safe_next(request, data.get("next", "")))
-    response.set_cookie(
-        FONT_SIZE_COOKIE,
-        size,
-        max_age=FONT_SIZE_COOKIE_AGE,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
-    return response
-
-
 @require_GET
 def robots_txt(request):
-    """robots.txt: everything public may be crawled except the admin and the language and
-    font-size switches."""
+    """robots.txt: everything public may be crawled (both languages) except the admin."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /i18n/",
-        f"Disallow: {reverse('language')}",
-        f"Disallow: {reverse('font-size')}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,27 +1,29 @@
-"""The public page cache: anonymous pages are served from the cache and are never stale.
+"""One simple cache in the app: the content generation, values kept for it, and whole pages.
 
-Every cached page is stored under the current *content generation*. Any save, delete or m2m change
-of a public content model (articles, partnerships, tags, the site identity) bumps the generation
-once at once and once more when the transaction commits, so the next request finds the stored
-page out of date and renders it from the database. Staff POSTs bump it too, which covers admin
-actions that write with ``QuerySet.update()`` (no signals). Bulk writers that bypass signals
-(``generate_content``, importers) call :func:`bump_content_generation` themselves.
+Public pages are served by Varnish (or a CDN) in production, purged by surrogate key
+(:mod:`qxs.surrogate`, :mod:`qxs.purge`). What the app keeps itself is small:
 
-Time is the other way content changes: an article with a future ``published_at`` appears when its
-time comes, with no write at all. A cached page therefore expires no later than the next
-scheduled publication time (the earliest future ``published_at`` of a published article, itself
-cached per generation), and never later than ``QXS_PAGE_CACHE_SECONDS`` (600 s by default).
+- **The content generation**, a value that changes whenever public content changes: any save,
+  delete or m2m change of a content model (signals), any successful staff POST (admin actions
+  that write with ``QuerySet.update()``), and :func:`bump_content_generation` for bulk writers
+  that bypass signals (``generate_content``, importers). It lives in Redis when the cache is
+  shared; with the local-memory cache (``make run``, tests) it is the modification time of a small
+  file in ``var/``, so the processes of one machine agree on it.
+- **Values kept for a generation** (:func:`cached_for_generation`): counts, archive years, search
+  id lists. Dropped when the generation changes and at the next scheduled publication.
+- **Whole anonymous pages** (:class:`PublicPageCacheMiddleware`), keyed by URL and generation, for
+  ``make run`` and machines without Varnish. Off by default when ``QXS_VARNISH_URLS`` is set
+  (``QXS_APP_PAGE_CACHE`` decides). The same middleware writes every response's caching headers:
+  ``Cache-Control: public, max-age=60, s-maxage=S`` with the surrogate keys in ``xkey`` for
+  public pages, ``private`` for everything else.
 
-The generation lives in the shared cache (Redis) when the cache is shared. With the local-memory
-cache (one per process: ``make run``, tests) it is the modification time of a small file in
-``var/``, so several processes on one machine still agree on it.
+Time is the other way content changes: a published article with a future ``published_at``
+appears when its time comes, with no write at all. So nothing is kept past the next scheduled
+publication, and no page past ``QXS_PAGE_CACHE_SECONDS`` (600 s by default); ``s-maxage`` tells
+Varnish the same, which is why scheduled publications need no purge.
 
-Only anonymous GET/HEAD requests are served from the cache: a request carrying a session or
-messages cookie (every logged-in editor, and anyone a view has stored something for) always
-goes to the view, and so do the admin, ``/healthz``, ``/i18n/`` and any response that is not a
-plain 200, sets a cookie, or says ``private``/``no-store``/``no-cache`` (admin previews).
-Public pages carry no CSRF token (the language switch is a plain link, ``/language/``): a page
-that rendered one is the reader's own and is never stored, so a cached page never holds a token.
+A cache error is a miss: the site serves from the database when Redis is down
+(``qxs.cache_backends.ResilientRedisCache``).
 """
 
 import functools
@@ -29,22 +31,19 @@ import hashlib
 import logging
 import os
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 
-from .fragments import fragments
+from . import surrogate
 
 logger = logging.getLogger(__name__)
 
@@ -53,16 +52,13 @@ CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "portal"})
 
 GENERATION_KEY = "qxs:content-generation"
 NEXT_PUBLICATION_KEY = "qxs:next-publication:{generation}"
-# One entry per page and reader variant, holding the generation it was rendered in: a new render
-# overwrites the old one, and an entry of another generation is never served.
+VALUE_KEY = "qxs:generation:{generation}:{name}"
 PAGE_KEY = "qxs:page:{digest}"
-# How long the next publication time is remembered for a generation (it is also rechecked
-# whenever it has passed).
-NEXT_PUBLICATION_TIMEOUT = 24 * 3600
 NO_SCHEDULED = 0.0
+# How long browsers keep a public page without asking again (at most s-maxage).
+BROWSER_SECONDS = 60
 
-UNCACHEABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")
-KEYED_VARY = frozenset({"", "cookie"})
+NOT_PUBLIC_CACHE_CONTROL = ("private", "no-store", "no-cache")
 CONDITIONAL_HEADERS = frozenset(
     {"HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
 )
@@ -72,11 +68,16 @@ def page_cache_seconds():
     return getattr(settings, "QXS_PAGE_CACHE_SECONDS", 600)
 
 
+def app_page_cache_enabled():
+    return getattr(settings, "QXS_APP_PAGE_CACHE", True)
+
+
 # --- The content generation ----------------------------------------------------------------
 
 
 def _uses_local_memory():
-    return isinstance(cache, LocMemCache)
+    # ``cache`` is a proxy: ask the backend itself.
+    return isinstance(caches["default"], LocMemCache)
 
 
 def _generation_file():
@@ -84,6 +85,67 @@ def _generation_file():
         getattr(settings, "QXS_CONTENT_GENERATION_FILE", None)
         or Path(settings.VAR_DIR) / "content-generation"
     )
+
+
+def _touch_generation_file(path):
+    """Move the file's modification time forward by at least a nanosecond."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        previous = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        path.touch()
+        previous = 0
+    stamp = max(time.time_ns(), previous + 1)
+    os.utime(path, ns=(stamp, stamp))
+
+
+class _SharedGeneration:
+    """The generation in the shared cache, and what this process saw of Redis being away.
+
+    While Redis cannot be read the generation is unknown (``None``: nothing is cached, pages come
+    from the database). A bump made meanwhile, by this process or another, was lost; so the first
+    time this process reads Redis again it starts a new generation instead of trusting the old
+    one. Nothing is flushed: entries of the old generation are simply never asked for again.
+    """
+
+    def __init__(self):
+        self.missed = False
+
+    def read(self):
+        try:
+            value = cache.get(GENERATION_KEY)
+            if value is None:
+                # A fresh start (or an evicted key): begin from the clock, so old keys never
+                # return.
+                cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+                value = cache.get(GENERATION_KEY)
+        except Exception:  # a backend that raises: the same as one that misses
+            logger.warning("could not read the content generation", exc_info=True)
+            value = None
+        if value is None:
+            self.missed = True
+            return None
+        if self.missed:
+            self.missed = False
+            value = self.restart()
+        return str(value)
+
+    def bump(self):
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet, or Redis is away (then restart() follows)
+            if not cache.add(GENERATION_KEY, time.time_ns(), timeout=None):
+                self.missed = True
+                logger.error("could not bump the content generation: the cache is unavailable")
+
+    def restart(self):
+        value = time.time_ns()
+        cache.set(GENERATION_KEY, value, timeout=None)
+        logger.warning("the cache answers again: new content generation %s", value)
+        return value
+
+
+_shared_generation = _SharedGeneration()
 
 
 def content_generation():
@@ -100,141 +162,19 @@ def content_generation():
             return str(path.stat().st_mtime_ns)
         except OSError:
             return None
-    value = _redis_generation.read()
-    if value is None:
-        value = cache.get(GENERATION_KEY)
-    if value is None:
-        # A fresh start (or a flushed Redis): begin from the clock, so old page keys never return.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return None if value is None else str(value)
-
-
-class _RedisGenerationReader:
-    """Read the generation with one redis-py client kept for the process.
-
-    Django's ``RedisCache`` builds a new client object for every call, which costs as much as the
-    round trip itself; this read happens on every anonymous request, so it keeps one. Any failure
-    (or another cache backend) returns ``None`` and the caller falls back to ``cache.get``; after
-    a failure the fast path rests for a few seconds.
-    """
-
-    retry_interval = 5.0
-
-    def __init__(self):
-        self.backend = None
-        self.client = None
-        self.key = None
-        self.resting_until = 0.0
-
-    def read(self):
-        backend = caches["default"]
-        if not isinstance(backend, RedisCache) or time.monotonic() < self.resting_until:
-            return None
-        # While qxs.cache_backends.ResilientRedisCache is resting, or has writes to make up for
-        # (it empties Redis on its next call), go through it instead.
-        if getattr(backend, "_writes_lost", False) or (
-            time.monotonic() < getattr(backend, "_down_until", 0.0)
-        ):
-            return None
-        try:
-            if backend is not self.backend:
-                self.client = backend._cache.get_client(write=False)
-                self.key = backend.make_and_validate_key(GENERATION_KEY)
-                self.backend = backend
-            raw = self.client.get(self.key)
-            # Django's Redis serializer stores integers as plain numbers, so incr() works.
-            return None if raw is None else int(raw)
-        except Exception:
-            self.backend = None
-            self.resting_until = time.monotonic() + self.retry_interval
-            return None
-
-
-_redis_generation = _RedisGenerationReader()
-
-
-class _ProcessPages:
-    """A small per-process copy of recently served pages, in front of a shared cache (Redis).
-
-    An entry is only used when its generation is the current one, which is still read from Redis
-    on every request: the copy saves moving and unpickling the page, never the freshness check.
-    """
-
-    size = 256
-
-    def __init__(self):
-        self.entries = OrderedDict()
-
-    def get(self, key, generation):
-        entry = self.entries.get(key)
-        if entry is None or entry["generation"] != generation:
-            return None
-        self.entries.move_to_end(key)
-        return entry
-
-    def put(self, key, entry):
-        self.entries[key] = entry
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-
-    def clear(self):
-        self.entries.clear()
-
-
-process_pages = _ProcessPages()
-
-
-def generation_and_entry(key):
-    """The current generation and the page cached at ``key`` (``None`` when there is none).
-
-    With Redis: one small read for the generation; the page comes from this process's copy when
-    it has one for that generation, else from Redis.
-    """
-    if _uses_local_memory():
-        return content_generation(), cache.get(key)
-    generation = content_generation()
-    if generation is None:
-        return None, None
-    entry = process_pages.get(key, generation)
-    if entry is None:
-        entry = cache.get(key)
-        if entry is not None and entry["generation"] == generation:
-            process_pages.put(key, entry)
-    return generation, entry
-
-
-def store_entry(key, entry, timeout):
-    cache.set(key, entry, timeout=timeout)
-    if not _uses_local_memory():
-        process_pages.put(key, entry)
-
-
-def _touch_generation_file(path):
-    """Move the file's modification time forward by at least a nanosecond."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        previous = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        path.touch()
-        previous = 0
-    stamp = max(time.time_ns(), previous + 1)
-    os.utime(path, ns=(stamp, stamp))
+    return _shared_generation.read()
 
 
 def bump_content_generation():
-    """Make every cached page unreachable: call after writing public content without signals."""
+    """Make everything kept per generation unreachable: call after writing public content
+    without signals (``QuerySet.update()``, ``bulk_create()``)."""
     if _uses_local_memory():
         try:
             _touch_generation_file(_generation_file())
         except OSError:
             logger.exception("could not bump the content generation file")
         return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    _shared_generation.bump()
 
 
 def _content_changed(sender, **kwargs):
@@ -252,24 +192,44 @@ def connect_signals():
         signal.connect(_content_changed, dispatch_uid=f"qxs-cache-{signal}")
 
 
-# --- Scheduled publications ----------------------------------------------------------------
+# --- Scheduled publications and values kept per generation ---------------------------------
+
+
+def _cache_get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # any cache backend's error is a miss
+        logger.warning("cache read failed for %s", key, exc_info=True)
+        return None
+
+
+def _cache_set(key, value, timeout):
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:
+        logger.warning("cache write failed for %s", key, exc_info=True)
 
 
 def next_publication_timestamp(generation):
-    """The Unix time of the earliest scheduled (future) publication, or ``NO_SCHEDULED``."""
+    """The Unix time of the earliest scheduled (future) publication, or ``NO_SCHEDULED``.
+
+    Kept per generation (a new schedule is a write, which starts a new one) and read again once
+    the time it names has passed.
+    """
+    from django.db.models import Min
+    from django.utils import timezone
+
     from articles.models import Article
 
     key = NEXT_PUBLICATION_KEY.format(generation=generation)
-    value = cache.get(key)
+    value = _cache_get(key) if generation is not None else None
     if value is None or (value != NO_SCHEDULED and value <= time.time()):
-        from django.db.models import Min
-        from django.utils import timezone
-
         earliest = Article.objects.filter(
             status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
         ).aggregate(earliest=Min("published_at"))["earliest"]
         value = earliest.timestamp() if earliest else NO_SCHEDULED
-        cache.set(key, value, timeout=NEXT_PUBLICATION_TIMEOUT)
+        if generation is not None:
+            _cache_set(key, value, 24 * 3600)
     return value
 
 
@@ -283,112 +243,59 @@ def page_expiry(generation, now=None):
     return expires
 
 
-def request_generation(request):
-    """The content generation for this request, read once, or ``None`` for a request that must
-    see the database as it is (a signed-in editor: any session or messages cookie).
+def _value_key(generation, name):
+    if len(name) > 150 or not name.isascii() or any(c.isspace() for c in name):
+        name = hashlib.sha256(name.encode()).hexdigest()
+    return VALUE_KEY.format(generation=generation, name=name)
 
-    The page cache middleware reads it first; fragments and per-generation values of the same
-    request use the same one. ``None`` makes them compute afresh and keep nothing.
+
+def cached_for_generation(name, compute, timeout=None, *, request=None, local=None):
+    """``compute()``, kept in the cache under ``name`` for the current content generation.
+
+    Recomputed after any content change, at the next scheduled publication, and after
+    ``timeout`` seconds when given. A cache error is a miss; with no generation (Redis down)
+    every call computes. ``request`` and ``local`` are ignored: accepted until the last callers
+    (views of the render branch) stop passing them.
     """
-    if request is None:
-        return content_generation()
-    try:
-        return request.qxs_content_generation
-    except AttributeError:
-        pass
-    fresh_header = getattr(settings, "QXS_FRESH_GENERATION_HEADER", None)
-    if _is_someones(request):
-        generation = None
-    elif fresh_header and fresh_header in request.META:
-        # The benchmark's "after a change" round (unset in production): a generation of its
-        # own, so everything kept per generation is computed as after a publication.
-        generation = f"fresh:{time.time_ns()}:{id(request)}"
-    else:
-        generation = content_generation()
-    request.qxs_content_generation = generation
-    return generation
-
-
-def kept_for_generation(request, key, compute, weigh=None):
-    """``compute()``, kept in this process's fragment store for the request's content generation.
-
-    For what many requests of one generation share (a rendered fragment, the site identity, a
-    published article): dropped when the generation changes and at the next scheduled
-    publication, like pages. A request that must see the database (``request_generation()`` is
-    ``None``) computes afresh and keeps nothing; ``None`` is never kept. ``weigh(value)`` gives
-    the store the weight of a value that is not a string.
-    """
-    generation = request_generation(request)
+    generation = content_generation()
     if generation is None:
         return compute()
-    value = fragments.get(key, generation)
-    if value is None:
-        value = compute()
-        if value is not None:
-            weight = weigh(value) if weigh is not None else None
-            fragments.put(key, value, generation, page_expiry(generation), weight)
+    key = _value_key(generation, name)
+    entry = _cache_get(key)
+    now = time.time()
+    if entry is not None and entry[1] > now:
+        return entry[0]
+    value = compute()
+    expires = page_expiry(generation, now)
+    if timeout is not None:
+        expires = min(expires, now + timeout)
+    _cache_set(key, (value, expires), max(1, int(expires - now) + 1))
     return value
 
 
-def _is_someones(request):
-    """A request with a session or messages cookie (every signed-in editor): it reads the
-    database as it is, never a cached page or anything kept per generation."""
-    cookies = request.COOKIES
-    return (
-        settings.SESSION_COOKIE_NAME in cookies
-        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
-    )
-
-
-def cached_for_generation(name, compute, timeout=None, request=None, local=True):
-    """``compute()``, cached until public content changes or the next scheduled publication.
-
-    For values derived from published content that views keep in the cache (the archive's
-    years, counts for a sidebar): keyed by the content generation, so they are never staler
-    than the pages themselves. With ``local`` the process keeps a copy in front of the shared
-    cache (in the fragment store; pass ``False`` for large values whose keys readers choose,
-    such as search results); with ``request`` the generation this request already read is used.
-    """
-    generation = content_generation() if request is None else request_generation(request)
-    if generation is None:
-        return compute()
-    local_key = ("generation-value", name)
-    entry = fragments.get(local_key, generation) if local else None
-    if entry is not None:
-        return entry[0]
-    key = f"qxs:generation:{generation}:{name}"
-    entry = cache.get(key)
-    if entry is None or entry[1] <= time.time():
-        value = compute()
-        expires = page_expiry(generation)
-        if timeout is not None:
-            expires = min(expires, time.time() + timeout)
-        entry = (value, expires)
-        cache.set(key, entry, timeout=max(1, int(expires - time.time()) + 1))
-    if local:
-        fragments.put(local_key, entry, generation, entry[1])
-    return entry[0]
+def kept_for_generation(request, key, compute, weigh=None):
+    """Shim: ``compute()``. Gone from the contract; kept until the render branch removes the
+    last callers (``articles/views.py``, ``portal/context_processors.py``, ``qxs_tags``)."""
+    return compute()
 
 
 # --- The middleware ------------------------------------------------------------------------
 
 
-def _excluded_prefixes():
+def _passed_through_prefixes():
+    """Paths the middleware leaves alone: static and media files carry their own headers."""
+    return (settings.STATIC_URL, settings.MEDIA_URL)
+
+
+def _never_public_prefixes():
     admin = "/" + getattr(settings, "ADMIN_URL", "admin/").lstrip("/")
-    return (
-        admin,
-        "/healthz",
-        "/i18n/",
-        settings.STATIC_URL,
-        settings.MEDIA_URL,
-        *getattr(settings, "QXS_PAGE_CACHE_EXCLUDE", ()),
-    )
+    return (admin, "/healthz", *getattr(settings, "QXS_PAGE_CACHE_EXCLUDE", ()))
 
 
 @functools.cache
 def _policy_fingerprint():
-    """The Content Security Policy the pages are sent with: a stored page replays its header,
-    so pages stored under another policy (before a deploy that changed it) are not reused."""
+    """The Content Security Policy pages are sent with: a stored page replays its header, so
+    pages stored under another policy (before a deploy that changed it) are not reused."""
     policy = (
         getattr(settings, "CONTENT_SECURITY_POLICY", None),
         getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None),
@@ -396,102 +303,125 @@ def _policy_fingerprint():
     return hashlib.sha256(repr(policy).encode()).hexdigest()[:16]
 
 
-@receiver(setting_changed)
 def _policy_changed(setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         _policy_fingerprint.cache_clear()
 
 
-def _language(request):
-    """The page's language, by ``qxs.middleware.ChineseFirstLocaleMiddleware``'s rule: the
-    language cookie when it names a site language, Chinese otherwise (Accept-Language is not
-    used). The cache runs before that middleware, so it applies the rule itself."""
-    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+setting_changed.connect(_policy_changed, dispatch_uid="qxs-cache-policy")
 
 
-def _reader_variant(request):
-    """What besides the URL changes an anonymous page: language and the font-size cookie."""
-    try:
-        from portal.context_processors import font_size
-    except ImportError:
-        size = ""
-    else:
-        size = font_size(request)
-    return f"{_language(request)}|{size}"
+def _is_someones(request):
+    """A request with a session or messages cookie (every signed-in editor, or someone a view
+    stored a message for): it reads the database as it is and its answer is private."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in cookies
+    )
+
+
+def _mark_private(response):
+    """Never public: what already says private or no-store stays, anything else becomes private
+    (a ``public`` or ``s-maxage`` the view set is dropped)."""
+    if surrogate.HEADER in response:
+        del response[surrogate.HEADER]
+    directives = [d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()]
+    if not {d.lower() for d in directives} & {"private", "no-store"}:
+        kept = [d for d in directives if d.split("=")[0].lower() not in ("public", "s-maxage")]
+        response["Cache-Control"] = ", ".join(["private", *kept])
+    return response
+
+
+def _public_headers(response, keys, expires, now):
+    """The headers a shared cache needs: how long to keep the page and what it shows."""
+    shared_seconds = max(0, int(expires - now))
+    response["Cache-Control"] = (
+        f"public, max-age={min(BROWSER_SECONDS, shared_seconds)}, s-maxage={shared_seconds}"
+    )
+    response[surrogate.HEADER] = " ".join(keys)
+
+
+def _vary_without_cookie(response):
+    """A request without a session cookie cannot depend on the session: drop ``Cookie``."""
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    kept = [v for v in vary if v.lower() != "cookie"]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif "Vary" in response:
+        del response["Vary"]
+    return kept
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous public pages from the cache; see the module docstring for the rules.
+    """Caching headers for every response, and whole anonymous pages kept in the app.
 
-    Sits early, right after SecurityMiddleware (the HTTPS redirect comes first): a hit skips the
-    CSP middleware, WhiteNoise, sessions, locale, CSRF, authentication,
-    messages and the rest, and is answered here with the headers those middlewares gave the page
-    when it was rendered. Nothing on a stored page is per reader (pages with a CSRF token are not
-    stored), so a hit is the same bytes for everyone. On a miss the page goes through
-    every middleware; by the time it comes back here ``request.user``, the session and the
-    messages are known, and they decide whether it may be stored.
+    Sits early, right after SecurityMiddleware (the HTTPS redirect comes first): a hit in the
+    app's page cache skips the CSP middleware, sessions, locale, CSRF, authentication and the
+    rest, and is answered with the headers those middlewares gave the page when it was rendered.
+
+    A response is *public* when an anonymous GET/HEAD (no session or messages cookie) of a page
+    outside the admin and ``/healthz`` answers 200 with no cookie, no CSRF token, no
+    ``private``/``no-store``/``no-cache`` and no ``Vary`` but on ``Cookie``; once the inner
+    middlewares have run, no signed-in user, no session written and no message waiting. Public
+    responses get ``Cache-Control: public, max-age=60, s-maxage=S`` (S: seconds to the next
+    scheduled publication, at most ``QXS_PAGE_CACHE_SECONDS``), the surrogate keys in ``xkey``
+    and a strong ``ETag`` answered with 304. Every other response is ``private`` (or keeps its
+    ``no-store``). Static and media files are left as WhiteNoise or the server sends them.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith(_passed_through_prefixes()):
+            return self.get_response(request)
         if request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
             self._after_write(request, response)
-            return response
-        if not self._may_use_cache(request):
-            return self.get_response(request)
-        key = self._key(request)
-        generation, entry = generation_and_entry(key)
-        request.qxs_content_generation = generation
-        if generation is None:
-            return self.get_response(request)
-        if (
-            entry is not None
-            and entry["generation"] == generation
-            and entry["expires"] > time.time()
-        ):
-            return self._respond(request, entry, None, hit=True)
+            return _mark_private(response)
+        if _is_someones(request) or request.path.startswith(_never_public_prefixes()):
+            return _mark_private(self.get_response(request))
+
+        use_app_cache = app_page_cache_enabled()
+        generation = content_generation()
+        key = self._key(request) if use_app_cache and generation is not None else None
+        if key is not None:
+            entry = _cache_get(key)
+            if (
+                entry is not None
+                and entry["generation"] == generation
+                and entry["expires"] > time.time()
+            ):
+                return self._respond(request, entry, None, hit=True)
 
         response = self.get_response(request)
-        if request.method != "GET" or not self._may_store(request, response):
+        if not self._is_public(request, response):
+            return _mark_private(response)
+        _vary_without_cookie(response)
+        if response.streaming:
+            now = time.time()
+            _public_headers(response, self._keys(request), page_expiry(generation, now), now)
             return response
         entry = self._entry(request, response, generation)
         timeout = entry["expires"] - time.time()
-        if timeout > 0:
-            store_entry(key, entry, max(1, int(timeout)))
+        if key is not None and request.method == "GET" and timeout >= 1:
+            _cache_set(key, entry, int(timeout))
         return self._respond(request, entry, response, hit=False)
 
-    # Which requests and responses take part.
+    # Which responses are public.
 
-    def _may_use_cache(self, request):
-        # The benchmark measures uncached pages by sending this header (unset in production).
-        bypass_header = getattr(settings, "QXS_PAGE_CACHE_BYPASS_HEADER", None)
-        if bypass_header and bypass_header in request.META:
+    def _is_public(self, request, response):
+        if response.status_code != 200:
             return False
-        if _is_someones(request):
-            return False
-        return not request.path.startswith(_excluded_prefixes())
-
-    def _may_store(self, request, response):
-        if response.status_code != 200 or response.streaming:
-            return False
-        # Any cookie (a session, messages, a preference, a CSRF token) makes the page someone's.
-        if response.cookies:
-            return False
-        # So does a CSRF token in it, even when the reader already had the cookie: public pages
-        # have no form that posts, and a page that grows one is rendered for each reader.
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # Any cookie (a session, messages, a CSRF token) makes the page someone's.
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False
         cache_control = response.get("Cache-Control", "")
-        if any(word in cache_control for word in UNCACHEABLE_CACHE_CONTROL):
+        if any(word in cache_control for word in NOT_PUBLIC_CACHE_CONTROL):
             return False
-        # The key covers the cookies a page may depend on; a page that varies on anything else
-        # (a header the key does not hold) is not stored.
         varies_on = {name.strip().lower() for name in response.get("Vary", "").split(",")}
-        if varies_on - KEYED_VARY:
+        if varies_on - {"", "cookie", "accept-encoding"}:
             return False
         session = getattr(request, "session", None)
         if session is not None and session.modified:
@@ -510,7 +440,7 @@ class PublicPageCacheMiddleware:
         if user is not None and user.is_authenticated and user.is_staff:
             bump_content_generation()
 
-    # Keys and entries.
+    # Keys, entries and the answer.
 
     def _key(self, request):
         parts = "\n".join(
@@ -518,11 +448,14 @@ class PublicPageCacheMiddleware:
                 _policy_fingerprint(),
                 request.scheme,
                 request.get_host(),
-                request.get_full_path(),
-                _reader_variant(request),
+                request.path,
+                request.META.get("QUERY_STRING", ""),
             ]
         )
         return PAGE_KEY.format(digest=hashlib.sha256(parts.encode()).hexdigest()[:40])
+
+    def _keys(self, request):
+        return sorted({*surrogate.keys_of(request), surrogate.SITE})
 
     def _entry(self, request, response, generation):
         content = response.content
@@ -530,16 +463,14 @@ class PublicPageCacheMiddleware:
         headers = [
             (name, value)
             for name, value in response.headers.items()
-            if name.lower() not in ("content-length", "etag", "set-cookie")
+            if name.lower() not in ("content-length", "etag", "set-cookie", "cache-control")
         ]
-        headers.append(("ETag", etag))
-        if "Cache-Control" not in response:
-            headers.append(("Cache-Control", "private, no-cache"))
         return {
             "generation": generation,
             "content": content,
             "headers": headers,
             "etag": etag,
+            "keys": self._keys(request),
             "expires": page_expiry(generation),
         }
 
@@ -548,23 +479,18 @@ class PublicPageCacheMiddleware:
 
         On a hit the page is rebuilt from the entry; on a miss it is the view's response.
         """
-        if CONDITIONAL_HEADERS.intersection(request.META):
-            not_modified = get_conditional_response(request, etag=entry["etag"])
-            if not_modified is not None:
-                not_modified["ETag"] = entry["etag"]
-                return not_modified
+        now = time.time()
         if response is None:
-            content = entry["content"]
-            response = HttpResponse(content)
+            response = HttpResponse(entry["content"])
             for name, value in entry["headers"]:
                 response[name] = value
-            response["Content-Length"] = str(len(content))
-        else:
-            response["ETag"] = entry["etag"]
-            if "Cache-Control" not in response:
-                # Browsers keep the page but ask again each time (a cheap 304 via the ETag);
-                # shared proxies keep nothing, since the page depends on the reader's language
-                # and font-size cookies.
-                patch_cache_control(response, private=True, no_cache=True)
-        response["X-Cache"] = "hit" if hit else "miss"
+            response["Content-Length"] = str(len(entry["content"]))
+        response["ETag"] = entry["etag"]
+        _public_headers(response, entry["keys"], entry["expires"], now)
+        if app_page_cache_enabled():
+            response["X-Cache"] = "hit" if hit else "miss"
+        if CONDITIONAL_HEADERS.intersection(request.META):
+            not_modified = get_conditional_response(request, etag=entry["etag"], response=response)
+            if not_modified is not response:
+                return not_modified
         return response

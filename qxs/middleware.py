@@ -3,56 +3,61 @@
 import logging
 import sys
 
-from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from .health import health_response
+from .locale import language_from_path
 
 logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
-    """Answer ``/healthz`` first, before host validation, HTTPS redirects and sessions.
+    """Answer ``/healthz`` and ``/healthz/database`` first, before host validation, HTTPS
+    redirects and sessions.
 
     Container and load-balancer probes call the app by its internal address, which is not in
     ``ALLOWED_HOSTS``; answering here keeps the probe honest (it still checks the database and
-    cache) without widening the allowed hosts for every other URL.
+    cache) without widening the allowed hosts for every other URL. ``/healthz/database`` checks
+    the database alone: Varnish's backend probe, which must not fail while only Redis is down.
     """
 
-    path = "/healthz"
+    paths = {"/healthz": None, "/healthz/database": ("database",)}
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.rstrip("/") == self.path and request.method in ("GET", "HEAD"):
-            return health_response()
+        path = request.path_info.rstrip("/")
+        if path in self.paths and request.method in ("GET", "HEAD"):
+            return health_response(self.paths[path])
         return self.get_response(request)
 
 
-class ChineseFirstLocaleMiddleware(LocaleMiddleware):
-    """Chinese unless the reader chose another language with the language switch.
+class URLLanguageMiddleware:
+    """Activate the language the URL names (``qxs.locale.language_from_path``): English under
+    ``/en/``, Chinese everywhere else.
 
-    Django's own middleware follows the browser's Accept-Language, so an English browser would get
-    English without asking; a Chinese government site shows Chinese until the reader switches. The
-    choice lives in the language cookie set by ``set_language``.
+    Not Django's ``LocaleMiddleware``: that one reads the language cookie and Accept-Language
+    for unprefixed URLs and then adds ``Vary: Accept-Language``, so a shared cache would keep a
+    copy per browser language of every Chinese page. Here the URL alone decides, so a page is
+    the same bytes for every reader and nothing is added to ``Vary``.
     """
 
-    def process_request(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    def process_response(self, request, response):
-        # The page depends on the cookie, not on Accept-Language: no Vary on it.
-        response.headers.setdefault("Content-Language", translation.get_language())
+    def __call__(self, request):
+        language = language_from_path(request.path_info)
+        request.LANGUAGE_CODE = language
+        # Active for this request only: the thread's next request, or code run after it (a
+        # test asking for a URL), does not inherit it.
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response
 
 

@@ -73,14 +73,16 @@ MIDDLEWARE = [
     # A database that cannot be reached gives a 503 page in Chinese, not a 500.
     "qxs.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Anonymous public pages from the cache, never stale (qxs/cache.py). Early (after the HTTPS
-    # redirect), so a hit skips the middlewares below; what they add to a page, the Content
-    # Security Policy included, is stored with it.
+    # Caching headers (public + s-maxage + xkey, or private) for every response, and anonymous
+    # pages from the app's cache when it is on (qxs/cache.py). Early (after the HTTPS redirect),
+    # so a hit skips the middlewares below; what they add to a page, the Content Security Policy
+    # included, is stored with it.
     "qxs.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "qxs.middleware.ChineseFirstLocaleMiddleware",
+    # The language from the URL only (/en/… is English), never from cookies or Accept-Language.
+    "qxs.middleware.URLLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,7 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Internationalisation: Chinese first, English available.
+# Internationalisation: Chinese at /…, English under /en/…; the URL alone decides (qxs/locale.py).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", _("简体中文")),
@@ -250,13 +252,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Uploaded images (articles/images.py): a larger file or picture is refused with a form error.
 QXS_IMAGE_MAX_BYTES = env_int("QXS_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 QXS_IMAGE_MAX_PIXELS = env_int("QXS_IMAGE_MAX_PIXELS", 40_000_000)
-# The longest an anonymous page stays in the page cache (qxs/cache.py); changes show at once anyway.
+# The longest a public page is kept, by the app's page cache and by Varnish or a CDN (s-maxage);
+# changes show at once anyway (qxs/cache.py).
 QXS_PAGE_CACHE_SECONDS = env_int("QXS_PAGE_CACHE_SECONDS", 600)
 # The Varnish servers to purge when content changes (QXS_VARNISH_URLS, comma-separated, e.g.
 # "http://cache:80"); empty: no HTTP cache in front (make run). See qxs/purge.py.
 QXS_VARNISH_URLS = env_list("QXS_VARNISH_URLS")
-# How much memory each process gives rendered fragments (qxs/fragments.py); 0 keeps none.
-QXS_FRAGMENT_CACHE_BYTES = env_int("QXS_FRAGMENT_CACHE_BYTES", 32 * 1024 * 1024)
+# Whole anonymous pages kept in the app's cache (qxs/cache.py): for machines without Varnish, so
+# on by default only when QXS_VARNISH_URLS is empty.
+QXS_APP_PAGE_CACHE = env_bool("QXS_APP_PAGE_CACHE", not QXS_VARNISH_URLS)
 
 # Site
 SITE_NAME = "质量兴市"

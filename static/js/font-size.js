@@ -1,13 +1,16 @@
-/* Apply the reader's saved text size before the page paints (no inline script: strict CSP). */
+/* Loaded in <head>, before the page paints (an external file: the CSP forbids inline scripts).
+ * Marks the page as scripted ("js": the font-size switch shows only then) and applies the text
+ * size the reader chose earlier, kept in localStorage by site.js. The server never sees it. */
 (function () {
   "use strict";
+  var root = document.documentElement;
+  root.classList.add("js");
   try {
     var size = window.localStorage.getItem("qxs_font_size");
-    if (size === "small" || size === "medium" || size === "large") {
-      var root = document.documentElement;
-      root.className = root.className.replace(/\bfont-(small|medium|large)\b/g, "").trim() + " font-" + size;
+    if (size === "small" || size === "large") {
+      root.classList.add("font-" + size);
     }
   } catch (e) {
-    /* Storage blocked: the server-side cookie still applies. */
+    /* Storage blocked (some private modes): the default size. */
   }
 })();

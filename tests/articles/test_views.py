@@ -498,28 +498,20 @@ def test_stub_articles_render_as_title_only(client):
     assert '<meta name="robots" content="noindex">' in page
 
 
-def test_print_view_and_font_size_switch_without_javascript(client):
-    """The print view is the page marked for printing; the size links set a cookie and return."""
+def test_print_view_and_the_font_size_switch(client):
+    """The print view is the page marked for printing. The size switch is three buttons that
+    act in the browser (static/js/site.js): nothing on the page depends on a cookie."""
     article = ArticleFactory()
     url = article.get_absolute_url()
     print_page = client.get(f"{url}?print=1").content.decode()
     assert 'class="print-view"' in print_page
     assert '<meta name="robots" content="noindex">' in print_page
 
-    response = client.get(f"/font-size/?size=large&next={url}")
-    assert response.status_code == 302
-    assert response["Location"] == url
-    assert response.cookies["qxs_font_size"].value == "large"
+    client.cookies["qxs_font_size"] = "large"
     page = client.get(url).content.decode()
-    assert 'class="font-large"' in page
-    assert 'data-font-size="large" rel="nofollow" aria-current="true"' in page
-
-
-def test_font_size_switch_refuses_unknown_sizes_and_foreign_redirects(client):
-    assert client.get("/font-size/?size=huge").status_code == 400
-    response = client.post("/font-size/", {"size": "small", "next": "https://evil.example/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert '<button type="button" data-font-size="large" aria-pressed="false">' in page
+    assert '<button type="button" data-font-size="medium" aria-pressed="true">' in page
+    assert "font-large" not in page
 
 
 def test_admin_preview_renders_a_draft_privately(rf):

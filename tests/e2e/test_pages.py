@@ -109,15 +109,17 @@ def test_public_pages_fit_a_375_px_phone_without_horizontal_scrolling(
     """At 375 px every page type is as wide as the screen, in Chinese and in English (longer
     words): nothing scrolls sideways."""
     page = open_page(width=PHONE)
-    suffix = ""
+    prefix = suffix = ""
     if language != "zh-hans":
         page.goto("/")
         page.click(f'.lang-switch a[hreflang="{language}"]')
         expect(page.locator("html")).to_have_attribute("lang", language)
-        suffix = f"-{language}"
+        prefix, suffix = f"/{language}", f"-{language}"
     failures = []
     for name, path, _status in public_pages:
+        path = prefix + path
         page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
         page.wait_for_load_state("networkidle")
         overflow = horizontal_overflow(page)
         if overflow:

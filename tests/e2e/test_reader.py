@@ -62,27 +62,48 @@ def test_news_filters_valid_and_invalid_and_pagination(open_page, demo):
 
 
 def test_article_font_size_switch_and_print_view(open_page, demo):
-    """The font-size switch enlarges the text at once and is remembered on the next page; the
-    print link prints, and the print view drops navigation and carries the page's address."""
+    """The font-size switch enlarges the text at once, sets a class on <html> and is
+    remembered in localStorage on later pages (no cookie: the server never knows); the print
+    link prints, and the print view drops navigation and carries the page's address."""
     article = demo["article"]
     page = open_page()
     page.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; }")
     page.goto(article.get_absolute_url())
     medium = font_size(page, ".article-body p")
+    large_button = page.locator('.font-switch [data-font-size="large"]')
+    expect(large_button).to_be_visible()
+    expect(page.locator('.font-switch [data-font-size="medium"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
 
-    page.click('.font-switch [data-font-size="large"]')
+    large_button.click()
     expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
-    expect(page.locator('.font-switch [data-font-size="large"]')).to_have_attribute(
-        "aria-current", "true"
+    expect(large_button).to_have_attribute("aria-pressed", "true")
+    expect(page.locator('.font-switch [data-font-size="medium"]')).to_have_attribute(
+        "aria-pressed", "false"
     )
     assert font_size(page, ".article-body p") > medium
+    assert page.evaluate("localStorage.getItem('qxs_font_size')") == "large"
+    assert not page.context.cookies()
     page.reload()
     expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
+    expect(large_button).to_have_attribute("aria-pressed", "true")
     assert font_size(page, ".article-body p") > medium
+    # Remembered on every page, in both languages.
+    for path in ("/news/", "/en/pairs/"):
+        page.goto(path)
+        expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
 
+    page.goto(article.get_absolute_url())
     page.click('.font-switch [data-font-size="small"]')
     assert font_size(page, ".article-body p") < medium
+    page.click('.font-switch [data-font-size="medium"]')
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bfont-(small|large)\b"))
+    assert font_size(page, ".article-body p") == medium
+    page.goto("/news/")
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bfont-(small|large)\b"))
 
+    page.goto(article.get_absolute_url())
     page.click(".article-tools [data-print]")
     assert page.evaluate("window.__printed") == 1
 
@@ -100,21 +121,40 @@ def test_article_font_size_switch_and_print_view(open_page, demo):
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".article-tools")).to_be_hidden()
     expect(page.locator(".article-body")).to_be_visible()
+    assert not page.problems, page.problems
 
 
-def test_font_size_switch_works_without_javascript(open_page, demo):
-    """With scripts off, the size links go through /font-size/ (a cookie) and come back to the
-    article, which is then served at that size."""
+def test_the_saved_font_size_applies_before_the_first_paint(open_page, demo):
+    """The saved size is on <html> before <body> exists (font-size.js runs in <head>), so the
+    page never paints at the default size and then jumps."""
+    page = open_page()
+    page.goto("/news/")
+    page.evaluate("localStorage.setItem('qxs_font_size', 'large')")
+    page.add_init_script(
+        """new MutationObserver((changes, observer) => {
+            if (document.body) {
+                window.__classWhenBodyAppeared = document.documentElement.className;
+                observer.disconnect();
+            }
+        }).observe(document, {childList: true, subtree: true});"""
+    )
+    page.goto(demo["article"].get_absolute_url())
+    classes = page.evaluate("window.__classWhenBodyAppeared").split()
+    assert "font-large" in classes and "js" in classes
+
+
+def test_font_size_switch_is_hidden_without_javascript(open_page, demo):
+    """With scripts off the switch could not work (the size lives in the browser), so it is not
+    shown; the article reads at the default size and the print link still opens the print view."""
     article = demo["article"]
     page = open_page(javascript=False)
     page.goto(article.get_absolute_url())
-    medium = font_size(page, ".article-body p")
-    page.click('.font-switch [data-font-size="large"]')
-    expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
-    expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
-    assert font_size(page, ".article-body p") > medium
-    page.goto("/news/")
-    expect(page.locator("html")).to_have_class(re.compile(r"\bfont-large\b"))
+    expect(page.locator(".font-switch")).to_be_hidden()
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\b(js|font-large)\b"))
+    expect(page.locator(".article-body")).to_be_visible()
+    page.click(".article-tools [data-print]")
+    expect(page).to_have_url(re.compile(r"\?print=1$"))
+    expect(page.locator(".print-only")).to_contain_text(article.get_absolute_url())
 
 
 def test_keyboard_reader_skips_to_the_content(open_page, demo):
@@ -188,18 +228,23 @@ def test_search_from_the_header_highlights_the_terms(open_page, demo):
 
 
 def test_english_switch_and_back(open_page, demo):
-    """The English link translates the site's own words and stays on the same page; the
-    Chinese link brings the reader back."""
+    """The English link is the same page under /en/: the site's own words translated; the
+    Chinese link brings the reader back to the Chinese URL. No cookie is involved."""
     page = open_page(width=PHONE)
-    page.goto(reverse("partnerships:pair-list"))
+    pairs = reverse("partnerships:pair-list")
+    page.goto(pairs)
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     page.click('.lang-switch a[hreflang="en"]')
-    expect(page).to_have_url(re.compile(reverse("partnerships:pair-list") + "$"))
+    expect(page).to_have_url(re.compile(re.escape(f"/en{pairs}") + "$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".main-nav")).to_contain_text("News")
     expect(page.locator("h1")).not_to_have_text("帮扶对子")
-    page.goto("/news/")
+    page.locator(".main-nav a", has_text="News").click()
+    expect(page).to_have_url(re.compile(r"/en/news/$"))
     expect(page.locator(".main-nav")).to_contain_text("News")
     page.click('.lang-switch a[hreflang="zh-Hans"]')
+    expect(page).to_have_url(re.compile(r"/news/$"))
+    assert "/en/" not in page.url
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.locator(".main-nav")).to_contain_text("新闻")
+    assert not page.context.cookies()

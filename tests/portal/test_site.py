@@ -275,10 +275,12 @@ def test_500_page_needs_no_database_or_context_processors(rf, django_assert_num_
 
 
 def test_csrf_failure_page_is_in_chinese():
-    """A language switch posted from an expired page explains itself (403_csrf.html)."""
+    """A form posted from an expired page (here the admin's login) explains itself
+    (403_csrf.html)."""
     from django.test import Client
+    from django.urls import reverse
 
-    response = Client(enforce_csrf_checks=True).post("/i18n/setlang/", {"language": "en"})
+    response = Client(enforce_csrf_checks=True).post(reverse("admin:login"), {"username": "x"})
     assert response.status_code == 403
     assert "请求无法验证" in response.content.decode()
 

@@ -1,20 +1,31 @@
-"""Chinese by default, an English translation shipped (compiled) and switchable without JS."""
+"""Chinese at /…, English under /en/…: hreflang alternates, the switch link, English pages and
+feeds, and the English translation shipped compiled."""
 
 import gettext
+import html
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
+from portal.context_processors import site
 from portal.models import SiteIdentity
-from tests.factories import ArticleFactory, AttachmentFactory, ColumnFactory, MeetingFactory
+from tests.factories import (
+    ArticleFactory,
+    AttachmentFactory,
+    ColumnFactory,
+    HelpingPairFactory,
+    MeetingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 # Han text allowed on an English page: the way back to Chinese and the logo's seal character.
-ALLOWED_HAN = {"切换到中文", "质"}
+ALLOWED_HAN = {"中文", "质"}
 
 
 @pytest.fixture
@@ -38,114 +49,183 @@ def english_content():
     return article
 
 
-def switch_to_english(client):
-    response = client.get("/language/", {"language": "en", "next": "/news/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/news/"
+PAGE_TYPES = [
+    "/",
+    "/news/",
+    "/news/?column=work&page=1",
+    "COLUMN",
+    "TAG",
+    "/news/2004/",
+    "/news/2004/09/",
+    "ARTICLE",
+    "ARTICLE?print=1",
+    "/meetings/",
+    "MEETING",
+    "/pairs/",
+    "PAIR",
+    "/agencies/",
+    "AGENCY",
+    "REGION",
+    "/search/?q=质量",
+    "/no-such-page/",
+]
 
 
-def test_chinese_is_the_default(client):
-    page = client.get("/news/").content.decode()
-    assert '<html lang="zh-hans"' in page
-    assert "跳到正文" in page
-    assert 'href="/language/?language=en&amp;next=/news/"' in page
+@pytest.fixture
+def every_page(db):
+    """One page of each type (Chinese paths), with a tag whose slug is Chinese."""
+    column = ColumnFactory(name="工作动态", slug="work")
+    article = ArticleFactory(title="质量兴市座谈会召开", column=column)
+    article.published_at = article.published_at.replace(year=2004, month=9)
+    article.save()
+    article.tags.add("质量")
+    pair = HelpingPairFactory()
+    named = {
+        "COLUMN": column.get_absolute_url(),
+        "TAG": reverse("articles:tag", kwargs={"slug": article.tags.get().slug}),
+        "ARTICLE": article.get_absolute_url(),
+        "MEETING": pair.meeting.get_absolute_url(),
+        "PAIR": pair.get_absolute_url(),
+        "AGENCY": pair.helper.get_absolute_url(),
+        "REGION": pair.helper.division.get_absolute_url(),
+    }
+
+    def path_of(page_type):
+        path, _, query = page_type.partition("?")
+        path = named.get(path, path)
+        return f"{path}?{query}" if query else path
+
+    return path_of
 
 
-def test_language_switch_is_a_plain_link_without_a_csrf_token(client):
-    """The header links to /language/ with the page to come back to; no form, no token, no
-    CSRF cookie, so every reader of a language can be served the same cached page."""
-    response = client.get("/news/?column=work&page=1")
-    page = response.content.decode()
-    switch = re.search(r'<p class="lang-switch">(.*?)</p>', page, re.S).group(1)
-    assert (
-        '<a href="/language/?language=en&amp;next=/news/%3Fcolumn%3Dwork%26page%3D1" '
-        'hreflang="en" lang="en" rel="nofollow">English</a>'
-    ) in switch
-    assert "<form" not in switch
-    assert "csrfmiddlewaretoken" not in page
-    assert settings.CSRF_COOKIE_NAME not in response.cookies
+def alternates(page):
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
 
 
-def test_the_link_sets_the_language_cookie_and_comes_back(client):
-    """Following the link sets the cookie; the page it returns to, and later ones, are English;
-    the Chinese link on them switches back."""
-    response = client.get("/language/", {"language": "en", "next": "/news/?column=work"})
-    assert response.status_code == 302
-    assert response["Location"] == "/news/?column=work"
-    assert "no-store" in response["Cache-Control"]
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    page = client.get("/news/").content.decode()
-    assert '<html lang="en"' in page
-    assert 'href="/language/?language=zh-hans&amp;next=/news/" hreflang="zh-Hans"' in page
-    client.get("/language/", {"language": "zh-hans", "next": "/news/"})
-    assert '<html lang="zh-hans"' in client.get("/news/").content.decode()
+def lang_switch(page):
+    return re.search(r'<p class="lang-switch">(.*?)</p>', page, re.S).group(1).strip()
 
 
-def test_the_language_cookie_has_the_configured_attributes(client, settings):
-    """Name, lifetime and Secure/HttpOnly/SameSite come from the LANGUAGE_COOKIE_* settings
-    (production sets Secure, HttpOnly and Lax)."""
-    settings.LANGUAGE_COOKIE_NAME = "qxs_language"
-    settings.LANGUAGE_COOKIE_SECURE = True
-    settings.LANGUAGE_COOKIE_HTTPONLY = True
-    settings.LANGUAGE_COOKIE_SAMESITE = "Lax"
-    settings.LANGUAGE_COOKIE_AGE = 3600
-    response = client.get("/language/", {"language": "en", "next": "/"}, secure=True)
-    cookie = response.cookies["qxs_language"]
-    assert cookie.value == "en"
-    assert cookie["secure"] is True
-    assert cookie["httponly"] is True
-    assert cookie["samesite"] == "Lax"
-    assert cookie["max-age"] == 3600
-    assert cookie["path"] == "/"
+def switch_target(page):
+    return html.unescape(re.search(r'href="([^"]+)"', lang_switch(page)).group(1))
+
+
+def uri(path):
+    """``path`` as it appears in an href: percent-encoded, ``&`` escaped for HTML."""
+    return quote(path, safe="/?=&%").replace("&", "&amp;")
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_every_page_names_its_versions_and_links_to_the_other(client, every_page, page_type):
+    """Both versions of every page type carry the three hreflang alternates (absolute, with the
+    query string), and the header's switch is a plain link to the same page in the other
+    language: no form, no token, no redirect through a switch URL."""
+    chinese = every_page(page_type)
+    english = f"/en{chinese}"
+    expected = {
+        "zh-Hans": f"http://testserver{uri(chinese)}",
+        "en": f"http://testserver{uri(english)}",
+        "x-default": f"http://testserver{uri(chinese)}",
+    }
+    status = 404 if page_type == "/no-such-page/" else 200
+    for path, language, switch in [
+        (chinese, "zh-hans", f'<a href="{uri(english)}" hreflang="en" lang="en">English</a>'),
+        (english, "en", f'<a href="{uri(chinese)}" hreflang="zh-Hans" lang="zh-Hans">中文</a>'),
+    ]:
+        response = client.get(path)
+        page = response.content.decode()
+        assert response.status_code == status, path
+        assert f'<html lang="{language}"' in page
+        assert alternates(page) == expected, path
+        assert lang_switch(page) == switch
+        assert "<form" not in lang_switch(page)
+        assert "csrfmiddlewaretoken" not in page
+        assert settings.CSRF_COOKIE_NAME not in response.cookies
+
+
+def test_following_the_switch_lands_on_the_same_page_in_english_and_back(client, every_page):
+    """The link is the page itself: following it needs no redirect and sets nothing."""
+    page = client.get("/news/?column=work").content.decode()
+    english = switch_target(page)
+    assert english == "/en/news/?column=work"
+    response = client.get(english)
+    assert response.status_code == 200
+    assert not response.cookies
+    assert '<html lang="en"' in response.content.decode()
+    back = switch_target(response.content.decode())
+    assert back == "/news/?column=work"
+    assert '<html lang="zh-hans"' in client.get(back).content.decode()
+
+
+def test_an_english_article_is_canonical_at_its_english_url(client, english_content):
+    page = client.get(f"/en{english_content.get_absolute_url()}").content.decode()
+    canonical = f"http://testserver/en{english_content.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in page
+    assert f'<meta property="og:url" content="{canonical}">' in page
+    # Links within the English site stay in English.
+    assert 'href="/en/news/"' in page
+    assert 'href="/en/news/column/work/"' in page
 
 
 @pytest.mark.parametrize(
-    "query",
+    "feed",
     [
-        {"language": "fr", "next": "/"},
-        {"language": "", "next": "/"},
-        {"language": "%00"},
-        {"next": "/news/"},
-        {"language": "en" * 500},
+        "/news/feed/",
+        "/news/feed/atom/",
+        "/news/column/work/feed/",
+        "/news/column/work/feed/atom/",
+        "/news/tag/quality/feed/",
     ],
 )
-def test_an_unknown_language_is_a_400(client, query):
-    response = client.get("/language/", query)
-    assert response.status_code == 400
-    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+def test_feeds_under_en_are_english(client, english_content, feed):
+    """A feed under /en/ has an English title and language, and links to English pages; the
+    Chinese feed stays Chinese."""
+    article_path = english_content.get_absolute_url()
+    chinese = client.get(feed).content.decode()
+    english = client.get(f"/en{feed}").content.decode()
+    if "atom" in feed:
+        assert 'xml:lang="zh-cn"' in chinese and 'xml:lang="en"' in english
+    else:
+        assert "<language>zh-cn</language>" in chinese
+        assert "<language>en</language>" in english
+    assert f"http://testserver{article_path}" in chinese
+    assert f"http://testserver/en{article_path}" in english
+    assert "http://testserver/en/" not in chinese
+    assert "QXS · " in english
+    # No Chinese interface text is left in the English feed (the content here is English).
+    assert not HAN.findall(english)
 
 
-@pytest.mark.parametrize(
-    "next_url",
-    [
-        "https://evil.example/",
-        "//evil.example/",
-        "///evil.example/",
-        "javascript:alert(1)",
-        "/news/\nSet-Cookie: x=1",
-        "/news/\x00",
-        "\\evil.example",
-        "",
-    ],
-)
-def test_the_link_only_returns_to_this_site(client, next_url):
-    """A foreign, malformed or missing ``next`` goes to the home page; never a 500."""
-    response = client.get("/language/", {"language": "en", "next": next_url})
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+def test_robots_txt_names_no_switch(client):
+    """The switches are gone; both languages may be crawled; the sitemap is named."""
+    robots = client.get("/robots.txt").content.decode()
+    assert "/language/" not in robots and "/font-size/" not in robots and "/i18n/" not in robots
+    assert "Disallow: /en/" not in robots
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
 
 
-def test_the_link_is_get_only_and_the_old_post_still_works(client):
-    """/language/ refuses POST (it is a link); /i18n/setlang/ still takes a posted form."""
-    assert client.post("/language/", {"language": "en"}).status_code == 405
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/news/"})
-    assert response.status_code == 302
-    assert '<html lang="en"' in client.get("/news/").content.decode()
+def test_the_site_identity_costs_one_query_then_none(rf, django_assert_num_queries):
+    """The identity comes from the Django cache: one query on a cold cache, none after; and
+    nothing at all for a template that never shows it."""
+    SiteIdentity.objects.create(site_name="QXS")
+    with django_assert_num_queries(0):
+        site(rf.get("/sitemap.xml"))
+    with django_assert_num_queries(1):
+        assert site(rf.get("/en/news/"))["site_identity"].site_name == "QXS"
+    with django_assert_num_queries(0):
+        assert site(rf.get("/"))["site_identity"].site_name == "QXS"
 
 
-def test_robots_txt_keeps_crawlers_off_the_switch(client):
-    assert "Disallow: /language/" in client.get("/robots.txt").content.decode()
+def test_public_pages_never_read_the_reader_s_cookies_or_session(client, every_page):
+    """A reader's cookies (a session, messages, old preferences) change nothing on a page, and
+    reading a page never touches the session (which would add Vary: Cookie)."""
+    plain = client.get("/news/").content.decode()
+    client.cookies["qxs_font_size"] = "large"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.cookies["messages"] = "garbage"
+    response = client.get("/news/")
+    assert response.content.decode() == plain
+    assert "Cookie" not in response.get("Vary", "")
 
 
 @pytest.mark.parametrize(
@@ -162,13 +242,12 @@ def test_robots_txt_keeps_crawlers_off_the_switch(client):
     ],
 )
 def test_english_pages_have_no_untranslated_interface_text(client, english_content, path):
-    """After switching, the interface of every page type is English."""
-    switch_to_english(client)
+    """The interface of every page type under /en/ is English."""
     if path == "ARTICLE":
         path = english_content.get_absolute_url()
     if path == "/news/2004/":
         path = f"/news/{english_content.published_at:%Y}/"
-    response = client.get(path)
+    response = client.get(f"/en{path}")
     page = response.content.decode()
     assert '<html lang="en"' in page
     leftovers = set(HAN.findall(page)) - ALLOWED_HAN
@@ -176,8 +255,7 @@ def test_english_pages_have_no_untranslated_interface_text(client, english_conte
 
 
 def test_english_article_page_reads_in_english(client, english_content):
-    switch_to_english(client)
-    page = client.get(english_content.get_absolute_url()).content.decode()
+    page = client.get(f"/en{english_content.get_absolute_url()}").content.decode()
     assert "Published: " in page and "Source: AQSIQ" in page
     assert "Source" in page and "AQSIQ" in page
     assert "Text size" in page and "Print" in page

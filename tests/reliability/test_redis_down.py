@@ -1,6 +1,7 @@
 """Redis down: the site keeps serving from the database (qxs.cache_backends.ResilientRedisCache)."""
 
 import time
+import uuid
 
 import pytest
 import redis
@@ -13,12 +14,12 @@ from .servers import TcpProxy
 from .test_database_down import PUBLIC_URLS
 
 
-def redis_cache(location):
+def redis_cache(location, prefix="qxs-test"):
     return {
         "default": {
             "BACKEND": "qxs.cache_backends.ResilientRedisCache",
             "LOCATION": location,
-            "KEY_PREFIX": "qxs-test",
+            "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -35,15 +36,16 @@ def redis_down():
 
 @pytest.fixture
 def redis_up():
+    """The machine's Redis, under a key prefix of this test's own (nothing is flushed there:
+    others use that Redis); its keys expire within a minute."""
     location = "redis://127.0.0.1:6379/15"
     try:
         redis.Redis.from_url(location, socket_connect_timeout=0.5).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    with override_settings(CACHES=redis_cache(location)):
-        cache.clear()
+    prefix = f"qxs-test-{uuid.uuid4().hex}"
+    with override_settings(CACHES=redis_cache(location, prefix)):
         yield cache
-        cache.clear()
 
 
 def test_an_unreachable_redis_is_a_miss_and_writes_are_dropped(redis_down):
@@ -94,28 +96,36 @@ def test_public_pages_are_served_from_the_database_while_redis_is_down(redis_dow
 
 def test_a_reachable_redis_is_used_normally(redis_up):
     """The wrapper changes nothing while Redis answers."""
-    redis_up.set("key", {"a": 1})
+    redis_up.set("key", {"a": 1}, 60)
     assert redis_up.get("key") == {"a": 1}
-    assert redis_up.add("n", 1) is True
+    assert redis_up.add("n", 1, 60) is True
     assert redis_up.incr("n") == 2
     assert redis_up.get("n") == 2
 
 
 def test_writes_lost_while_redis_was_down_do_not_leave_stale_entries(redis_up):
-    """A delete dropped during an outage would leave the old value in Redis; the first call after
-    Redis answers again clears it, so the old value is never served."""
+    """A delete or a set dropped during an outage would leave the old value in Redis; the first
+    call after Redis answers again deletes those keys, so no old value is ever served. Nothing
+    else is touched: Redis is never flushed."""
     proxy = TcpProxy("127.0.0.1", 6379)
     proxy.up()
+    prefix = f"qxs-test-{uuid.uuid4().hex}"
     try:
-        with override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{proxy.port}/15")):
+        location = f"redis://127.0.0.1:{proxy.port}/15"
+        with override_settings(CACHES=redis_cache(location, prefix)):
             caches["default"].retry_interval = 0.0  # try again at once, not after 5 s
-            cache.set("page", "old version")
+            cache.set("page", "old version", 60)
+            cache.set("identity", "old name", 60)
+            cache.set("untouched", "still here", 60)
             proxy.down()
             cache.delete("page")  # dropped: Redis is unreachable
+            cache.set("identity", "new name", 60)  # dropped too
             assert cache.get("page") is None
             proxy.up()
             assert cache.get("page") is None
-            cache.set("page", "new version")
+            assert cache.get("identity") is None
+            assert cache.get("untouched") == "still here"
+            cache.set("page", "new version", 60)
             assert cache.get("page") == "new version"
     finally:
         proxy.down()

@@ -32,7 +32,7 @@ PROFILE = hypothesis_settings(
     **PROFILES[os.environ.get("HYPOTHESIS_PROFILE", "ci")],
 )
 
-# Not public pages: the admin has its own tests, the language switch only redirects.
+# Not public pages: the admin has its own tests.
 EXCLUDED_NAMESPACES = {"admin"}
 
 
