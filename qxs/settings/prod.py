@@ -36,3 +36,5 @@ LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Every staff account passes a second factor before any admin page; no variable turns it off.
+QXS_STAFF_TWO_FACTOR = True

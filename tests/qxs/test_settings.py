@@ -114,3 +114,24 @@ def test_postgresql_option_reaches_the_server(db, settings):
         assert cursor.fetchone()[0] == "0"
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_test_settings_remove_their_temporary_folders_at_exit():
+    """The media and static folders the test settings create are gone once the process ends, and a
+    forked child exiting first leaves them in place for its parent."""
+    code = (
+        "import os, sys; from django.conf import settings; "
+        "folders = [settings.MEDIA_ROOT, settings.STATIC_ROOT]; "
+        "pid = os.fork(); "
+        "os.waitpid(pid, 0) if pid else sys.exit(0); "
+        "print(all(f.is_dir() for f in folders)); "
+        "print(*folders, sep='\\n')"
+    )
+    result = run_settings("qxs.settings.test", {}, code)
+    assert result.returncode == 0, result.stderr
+    alive_after_child, *folders = result.stdout.split("\n")[:3]
+    assert alive_after_child == "True"
+    assert len(folders) == 2
+    for folder in folders:
+        assert Path(folder).name.startswith(("qxs-test-media-", "qxs-test-static-"))
+        assert not Path(folder).exists()
