@@ -8,6 +8,7 @@ from .forms import SearchFilterForm
 from .highlight import highlight, match_spans, snippet
 from .models import SearchQueryLog
 from .query import MAX_RESULTS, articles_in_order, matching_ids, parse_query
+from .ratelimit import limit_searches
 from .synonyms import synonym_groups
 from .text import html_to_text
 
@@ -15,6 +16,7 @@ PER_PAGE = 10
 
 
 @never_cache
+@limit_searches
 def search(request):
     """Search published articles: ranked, filtered, highlighted, paginated and logged.
 
