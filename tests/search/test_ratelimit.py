@@ -131,9 +131,12 @@ def test_redis_down_lifts_the_limit(client):
 
 
 def test_limit_counted_in_redis(client, redis_db7):
-    with override_settings(QXS_SEARCH_RATE_LIMIT=2, CACHES=redis_cache(REDIS_TEST_URL, redis_db7)):
-        with time_machine.travel(timezone.now().replace(second=5, microsecond=0), tick=False):
-            statuses = [search(client).status_code for _ in range(3)]
+    minute = timezone.now().replace(second=5, microsecond=0)
+    with (
+        override_settings(QXS_SEARCH_RATE_LIMIT=2, CACHES=redis_cache(REDIS_TEST_URL, redis_db7)),
+        time_machine.travel(minute, tick=False),
+    ):
+        statuses = [search(client).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     keys = list(redis.Redis.from_url(REDIS_TEST_URL).scan_iter(f"{redis_db7}:*search-rate*"))
     assert len(keys) == 1
