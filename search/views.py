@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from .forms import SearchFilterForm
 from .highlight import highlight, match_spans, snippet
+from .logfold import folding_hourly
 from .models import SearchQueryLog
 from .query import MAX_RESULTS, articles_in_order, matching_ids, parse_query
 from .ratelimit import limit_searches
@@ -17,6 +18,7 @@ PER_PAGE = 10
 
 @never_cache
 @limit_searches
+@folding_hourly
 def search(request):
     """Search published articles: ranked, filtered, highlighted, paginated and logged.
 

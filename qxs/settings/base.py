@@ -298,3 +298,4 @@ QXS_SEARCH_RATE_WINDOW_SECONDS = env_int("QXS_SEARCH_RATE_WINDOW_SECONDS", 60)
 # past the row cap, are folded into daily counts per normalised query, at most once an hour.
 QXS_SEARCH_LOG_DAYS = env_int("QXS_SEARCH_LOG_DAYS", 90)
 QXS_SEARCH_LOG_MAX_ROWS = env_int("QXS_SEARCH_LOG_MAX_ROWS", 200_000)
+QXS_SEARCH_LOG_DAILY_TERMS = env_int("QXS_SEARCH_LOG_DAILY_TERMS", 1000)
