@@ -36,6 +36,10 @@ class StaffSessionLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session cookie nobody is signed in: leave the session unread, so anonymous
+        # pages do not vary on the cookie.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = request.user
         if user.is_authenticated and user.is_staff:
             now = int(time.time())

@@ -6,6 +6,7 @@ good once). Writes that change them are in ``services.py``.
 """
 
 import re
+from base64 import b32encode
 
 import segno
 from django.db import transaction
@@ -41,8 +42,6 @@ def qr_code_data_uri(device):
 
 def secret_for_typing(device):
     """The secret in base32, in groups of four, for apps set up by typing it in."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 

@@ -17,7 +17,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from qxs.security import client_ip
@@ -49,15 +50,10 @@ def count_search(address, now=None):
     return max(1, int(started + window - now + 0.999))
 
 
-def too_many_searches(request, retry_after):
-    """429 in Chinese with ``Retry-After``; a page rendered without the database, as a flood
-    should cost as little as possible."""
-    response = render(
-        request,
-        "429.html",
-        {"retry_after": retry_after},
-        status=429,
-    )
+def too_many_searches(retry_after):
+    """429 in Chinese with ``Retry-After``. Rendered without the request, so no context processor
+    runs and nothing reads the database: a flood should cost as little as possible."""
+    response = HttpResponse(render_to_string("429.html", {"retry_after": retry_after}), status=429)
     response["Retry-After"] = str(retry_after)
     add_never_cache_headers(response)
     return response
@@ -71,7 +67,7 @@ def limit_searches(view):
         if "q" in request.GET:
             retry_after = count_search(client_ip(request) or "unknown")
             if retry_after:
-                return too_many_searches(request, retry_after)
+                return too_many_searches(retry_after)
         return view(request, *args, **kwargs)
 
     return wrapper

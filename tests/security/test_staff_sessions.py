@@ -133,3 +133,11 @@ def test_password_change_form_shows_the_rules_in_chinese(client, editor):
 def test_twelve_uncommon_characters_are_accepted():
     assert validate_password("山海关-Zq8#kP2!v") is None
     assert validate_password("Zq8#kP2!vwXy") is None
+
+
+def test_anonymous_pages_do_not_vary_on_the_session_cookie(client):
+    """The session limits read the session only when a session cookie came: an anonymous page's
+    response is the same for every reader (no ``Vary: Cookie`` from here)."""
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert "Cookie" not in response.get("Vary", "")
