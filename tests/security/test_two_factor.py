@@ -275,6 +275,12 @@ def test_superuser_resets_a_factor_and_it_is_logged(client, enrolled, caplog):
     session["otp_device_id"] = boss.totpdevice_set.get().persistent_id
     session.save()
     changelist = reverse("admin:accounts_staffsecondfactor_changelist")
+    listing = client.get(changelist)
+    assert listing.status_code == 200
+    rows = {
+        user.username: (user.has_app, user.codes_left) for user in listing.context["cl"].result_list
+    }
+    assert rows == {"boss": (True, 0), "editor": (True, 10)}
     editor_id = str(device.user_id)
     confirm = client.post(
         changelist, {"action": "reset_second_factor", "_selected_action": [editor_id]}
