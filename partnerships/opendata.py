@@ -1,10 +1,14 @@
 """Open data: the pairs and the agencies as JSON and as CSV (UTF-8 with a BOM, for Excel).
 
+CSV cells that a spreadsheet would read as a formula are written with a leading ``'``
+(``spreadsheet_safe``); JSON carries the values as they are.
+
 The columns are documented in the README ("Partnerships and open data"); change both together.
 """
 
 import csv
 import io
+import re
 
 from django.db.models import Prefetch
 
@@ -171,11 +175,34 @@ def flat_agency(record):
     }
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(value):
+    """The cell as written to CSV: text a spreadsheet would run as a formula gets a leading ``'``.
+
+    Excel, LibreOffice and Google Sheets show the ``'`` as a text marker, so the reader sees the
+    name as typed; a program reading the file gets the ``'`` and can strip it. A plain number
+    stays as it is (a negative longitude such as ``-70.5`` is read as a number, not a formula).
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def to_csv(columns, rows):
-    """CSV text starting with a BOM, so Excel reads it as UTF-8."""
+    """CSV text starting with a BOM, so Excel reads it as UTF-8; every cell spreadsheet-safe."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        {column: spreadsheet_safe(value) for column, value in row.items()} for row in rows
+    )
     return out.getvalue()

@@ -14,6 +14,9 @@ from django.urls import include, path
 
 urlpatterns = [
     # The admin path comes from DJANGO_ADMIN_URL (settings.ADMIN_URL, issue 9).
+    # The second factor's pages (accounts/), under the admin's path, so the admin's own rules
+    # (no page cache, the path moved with DJANGO_ADMIN_URL) cover them.
+    path(f"{settings.ADMIN_URL}2fa/", include("accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("portal.crawler_urls")),
     path("", include("partnerships.data_urls")),

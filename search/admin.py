@@ -1,11 +1,8 @@
-from datetime import timedelta
-
 from django.contrib import admin
-from django.db.models import Count, Max
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import SearchQueryLog, SearchSynonym
+from .logfold import report
+from .models import SearchDailyCount, SearchQueryLog, SearchSynonym
 
 REPORT_DAYS = 30
 REPORT_ROWS = 20
@@ -34,7 +31,8 @@ class ResultFilter(admin.SimpleListFilter):
 
 @admin.register(SearchQueryLog)
 class SearchQueryLogAdmin(admin.ModelAdmin):
-    """The query log, read-only, topped by the most frequent and the fruitless queries."""
+    """The recent query log, read-only, topped by the most frequent and the fruitless queries
+    (read from the daily counts plus the rows not folded yet, search/logfold.py)."""
 
     change_list_template = "search/admin/searchquerylog_change_list.html"
     list_display = ["term", "result_count", "took_ms", "created_at"]
@@ -49,16 +47,26 @@ class SearchQueryLogAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        recent = SearchQueryLog.objects.filter(
-            created_at__gte=timezone.now() - timedelta(days=REPORT_DAYS)
-        )
-        by_term = recent.values("term").annotate(searches=Count("pk"), last=Max("created_at"))
+        frequent, fruitless = report(REPORT_DAYS, REPORT_ROWS)
         extra_context = {
             **(extra_context or {}),
             "report_days": REPORT_DAYS,
-            "frequent_terms": by_term.order_by("-searches", "term")[:REPORT_ROWS],
-            "zero_result_terms": by_term.filter(result_count=0).order_by("-searches", "term")[
-                :REPORT_ROWS
-            ],
+            "frequent_terms": frequent,
+            "zero_result_terms": fruitless,
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+
+@admin.register(SearchDailyCount)
+class SearchDailyCountAdmin(admin.ModelAdmin):
+    """The folded log: searches per day and normalised query, read-only."""
+
+    list_display = ["day", "term", "searches", "zero_result_searches"]
+    search_fields = ["term"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

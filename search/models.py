@@ -6,6 +6,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .text import normalize
+
 SYNONYM_SEPARATORS = re.compile(r"[\n,，、;；]+")
 
 
@@ -79,9 +81,20 @@ class SearchSynonym(models.Model):
 
 
 class SearchQueryLog(models.Model):
-    """One search as a reader typed it, with how many published articles it found."""
+    """One search as a reader typed it, with how many published articles it found.
+
+    Raw rows are kept for ``QXS_SEARCH_LOG_DAYS`` days (and at most ``QXS_SEARCH_LOG_MAX_ROWS``
+    rows), then folded into ``SearchDailyCount`` (search/logfold.py).
+    """
 
     term = models.CharField(_("搜索词"), max_length=200, help_text=_("读者输入的搜索词。"))
+    normalized = models.CharField(
+        _("规范化搜索词"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("转为简体、半角和小写后的搜索词，按它汇总每日次数；自动生成。"),
+    )
     result_count = models.PositiveIntegerField(
         _("结果数"), help_text=_("找到的已发布稿件数；为 0 时可考虑添加同义词。")
     )
@@ -96,3 +109,38 @@ class SearchQueryLog(models.Model):
 
     def __str__(self):
         return self.term
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize(self.term)
+        super().save(*args, **kwargs)
+
+
+class SearchDailyCount(models.Model):
+    """How often a normalised query was searched on one day (Beijing time): the folded query log.
+
+    Under a flood of distinct queries only the day's most searched ``QXS_SEARCH_LOG_DAILY_TERMS``
+    keep a row of their own per fold; the rest are added up under an empty term.
+    """
+
+    day = models.DateField(_("日期"), help_text=_("搜索的日期（北京时间）。"))
+    term = models.CharField(
+        _("搜索词"),
+        max_length=200,
+        blank=True,
+        help_text=_("规范化后的搜索词；为空的一行是当天其余零散搜索的合计。"),
+    )
+    searches = models.PositiveIntegerField(_("次数"), help_text=_("当天搜索的次数。"))
+    zero_result_searches = models.PositiveIntegerField(
+        _("无结果次数"), help_text=_("其中没有找到已发布稿件的次数。")
+    )
+
+    class Meta:
+        verbose_name = _("每日搜索次数")
+        verbose_name_plural = _("每日搜索次数")
+        ordering = ["-day", "-searches", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "term"], name="search_daily_day_term_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.term or '…'} ×{self.searches}"

@@ -6,8 +6,10 @@ from django.views.decorators.cache import never_cache
 
 from .forms import SearchFilterForm
 from .highlight import highlight, match_spans, snippet
+from .logfold import folding_hourly
 from .models import SearchQueryLog
 from .query import MAX_RESULTS, articles_in_order, matching_ids, parse_query
+from .ratelimit import limit_searches
 from .synonyms import synonym_groups
 from .text import html_to_text
 
@@ -15,6 +17,8 @@ PER_PAGE = 10
 
 
 @never_cache
+@limit_searches
+@folding_hourly
 def search(request):
     """Search published articles: ranked, filtered, highlighted, paginated and logged.
 

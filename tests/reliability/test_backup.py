@@ -4,6 +4,7 @@ Runs on whichever database the suite uses: SQLite (online backup API) or Postgre
 pg_restore against pytest's own test database, whose name pytest-django put in the connection).
 """
 
+import datetime
 import hashlib
 import json
 from pathlib import Path
@@ -18,12 +19,14 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import new_backup_codes
 from articles.models import Article, StatusChange
 from partnerships.models import Division
 from portal.backup import MANIFEST, create_backup, restore_backup
 from portal.models import SiteIdentity
-from search.models import SearchQueryLog, SearchSynonym
+from search.models import SearchDailyCount, SearchQueryLog, SearchSynonym
 from tests.factories import (
     ArticleFactory,
     AttachmentFactory,
@@ -79,6 +82,12 @@ def populate():
     SiteIdentity.objects.update_or_create(pk=1, defaults={"site_name": "质量兴市"})
     SearchSynonym.objects.create(terms="技监局\n质量技术监督局")
     SearchQueryLog.objects.create(term="质量兴市", result_count=1, took_ms=3)
+    SearchDailyCount.objects.create(
+        day=datetime.date(2026, 1, 5), term="技监局", searches=4, zero_result_searches=1
+    )
+    # The editor's second factor: an authenticator and backup codes.
+    TOTPDevice.objects.create(user=editor, name="身份验证器", confirmed=True)
+    new_backup_codes(editor)
 
     from imports.extract import extract
     from imports.services import Importer
