@@ -148,6 +148,21 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MineFilter(admin.SimpleListFilter):
+    """The signed-in user's own articles (the desk's 我的草稿 links here)."""
+
+    title = gettext_lazy("创建人")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("我创建的"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(created_by=request.user)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -161,7 +176,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "loaded_version",
     ]
     list_editable = ["column", "featured"]
-    list_filter = ["status", ScheduledFilter, "column", "featured", "is_stub", "published_at"]
+    list_filter = [
+        "status",
+        ScheduledFilter,
+        MineFilter,
+        "column",
+        "featured",
+        "is_stub",
+        "published_at",
+    ]
     list_select_related = ["column"]
     search_fields = ["title", "summary", "source", "author", "responsible_editor"]
     date_hierarchy = "published_at"

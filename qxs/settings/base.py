@@ -260,3 +260,22 @@ QXS_FRAGMENT_CACHE_BYTES = env_int("QXS_FRAGMENT_CACHE_BYTES", 32 * 1024 * 1024)
 
 # Site
 SITE_NAME = "质量兴市"
+
+# Mail: the editorial workflow's notifications (articles/notifications.py), sent after the change
+# commits; a failure is logged and never undoes it. SMTP from the environment; dev.py prints mail to
+# the console, test.py keeps it in memory. EMAIL_TIMEOUT bounds how long a dead server can hold up
+# the request that made the change.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "质量兴市 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address for links in mail (e.g. https://news.example.gov.cn); empty: paths only.
+QXS_SITE_URL = os.environ.get("QXS_SITE_URL", "")
