@@ -15,7 +15,7 @@ whatever the number of articles (tests/articles/test_desk.py holds it at two siz
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,7 +126,8 @@ def desk_for(user, now=None):
             .order_by("-updated_at", "-pk")
         )
         returned = mine.filter(last_from=Status.REVIEW)
-        drafts = mine.exclude(last_from=Status.REVIEW)
+        # A draft never moved has no status change: NULL is not "returned" either.
+        drafts = mine.filter(Q(last_from__isnull=True) | ~Q(last_from=Status.REVIEW))
         lists.append(
             DeskList(
                 "drafts",
