@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("新闻稿件")
+
+    def ready(self):
+        from . import admin_names
+
+        admin_names.name_history_models()
+        # After auth's own post_migrate handler has created the permissions in English.
+        post_migrate.connect(admin_names.name_permissions, dispatch_uid="articles_permission_names")

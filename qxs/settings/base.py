@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "csp",
-    "axes",
+    "qxs.thirdparty_apps.AxesConfig",  # django-axes, named in Chinese
     # Our apps. qxs holds the project-wide middleware and the page cache (and the migration
     # history of the site identity, now portal's); portal the home page and shared chrome.
     "qxs",
