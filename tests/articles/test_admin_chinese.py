@@ -23,7 +23,8 @@ ENGLISH = re.compile(r"[A-Za-z]{3,}")
 #: Names, formats and protocols that are the same in Chinese text.
 ALLOWED = {
     "HTML", "URL", "JPEG", "PNG", "WebP", "GIF", "PDF", "Word", "Excel", "PowerPoint", "WPS",
-    "OpenDocument", "UTF", "GBK", "SHA", "HTTP", "Accept", "GET", "POST", "RSS", "Atom", "ICP", "root",
+    "OpenDocument", "UTF", "GBK", "SHA", "HTTP", "Accept", "GET", "POST", "RSS", "Atom", "ICP",
+    "root",
 }  # fmt: skip
 
 
@@ -75,3 +76,32 @@ def test_permission_names_are_chinese():
     assert not Permission.objects.filter(name__startswith="Can ").exists()
     assert Permission.objects.get(codename="add_article").name == "可以添加稿件"
     assert Permission.objects.get(codename="view_accessattempt").name == "可以查看登录尝试"
+
+
+def test_the_english_translation_is_complete():
+    """Every entry of the English catalogue has a translation, and the compiled one is used."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import translation
+
+    po = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    entries = po.read_text(encoding="utf-8").split("\n\n")[1:]  # after the header
+    untranslated = [entry for entry in entries if not all(translations(entry))]
+    assert untranslated == []
+    with translation.override("en"):
+        assert translation.gettext("待我审核") == "Waiting for my review"
+        assert translation.gettext("错敏字检查") == "Word check"
+        assert translation.gettext("登录保护") == "Sign-in protection"
+
+
+def translations(entry):
+    """The msgstr values of one catalogue entry (one, or one per plural form)."""
+    values, current = [], None
+    for line in entry.splitlines():
+        if line.startswith("msgstr"):
+            current = line.split(" ", 1)[1].strip('"')
+            values.append(current)
+        elif line.startswith('"') and current is not None:
+            values[-1] += line.strip('"')
+    return values or [""]
