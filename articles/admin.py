@@ -118,7 +118,15 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["created_at", "user", "from_status", "to_status", "published_at", "comment"]
+    fields = [
+        "created_at",
+        "user",
+        "from_status",
+        "to_status",
+        "published_at",
+        "comment",
+        "word_check",
+    ]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
 
@@ -361,6 +369,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 for move in services.available_moves(request.user, obj)
             ]
             context["preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
+            context["pending_revisions"] = list(
+                obj.pending_revisions.filter(state=PendingRevision.State.PENDING).only(
+                    "pk", "created_at", "article_id"
+                )
+            )
             context["compare_url"] = reverse("admin:articles_article_compare", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -684,7 +697,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
 class StatusChangeAdmin(admin.ModelAdmin):
     """The whole workflow record, newest first; read-only."""
 
-    list_display = ["created_at", "article", "user", "from_status", "to_status", "comment"]
+    list_display = [
+        "created_at",
+        "article",
+        "user",
+        "from_status",
+        "to_status",
+        "comment",
+        "word_check",
+    ]
     list_filter = ["to_status", "from_status"]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "comment"]

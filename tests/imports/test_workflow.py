@@ -130,6 +130,15 @@ class TestPendingRevisions:
         revision.refresh_from_db()
         assert revision.state == PendingRevision.State.ACCEPTED
 
+    def test_the_article_page_links_to_its_pending_revision(self, client, editor, chief, live):
+        import_in_admin(client, CHANGED)
+        revision = PendingRevision.objects.get()
+        client.force_login(chief)
+        page = client.get(reverse("admin:articles_article_change", args=[live.pk]))
+        html = page.content.decode()
+        assert "这篇稿件有导入的新文本等待审核" in html
+        assert reverse("admin:articles_pendingrevision_change", args=[revision.pk]) in html
+
     def test_a_chief_editor_rejects_and_nothing_changes(self, client, editor, chief, live):
         import_in_admin(client, CHANGED)
         revision = PendingRevision.objects.get()
