@@ -11,18 +11,32 @@ from articles import services
 from articles.models import Article, ForbiddenWord, StatusChange, WrongWord
 from articles.wordcheck import WordLists, check_article
 from imports.demo import SEED_PAGE
-from tests.factories import ArticleFactory, StaffUserFactory
+from tests.factories import ArticleFactory, StaffUserFactory, starting_word_lists
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
+
+
+@pytest.fixture(autouse=True)
+def _word_lists(db):
+    starting_word_lists()
 
 
 def words(hits):
     return [(hit.field, hit.word, hit.suggestion) for hit in hits]
 
 
-def test_the_starting_lists_are_loaded_with_the_examples_of_the_issue():
-    """The shipped lists are in the database, 既使→即使 and 按装→安装 among them."""
+def test_the_data_migration_loads_the_shipped_lists():
+    """The migration's loader fills empty tables from articles/data/wordcheck.json, with
+    既使→即使 and 按装→安装 among the pairs."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    WrongWord.objects.all().delete()
+    ForbiddenWord.objects.all().delete()
+    migration = import_module("articles.migrations.0006_newsroom_wordlists_and_permissions")
+    migration.load_lists(apps, None)
     assert WrongWord.objects.get(wrong="既使").correct == "即使"
     assert WrongWord.objects.get(wrong="按装").correct == "安装"
     assert WrongWord.objects.count() >= 40

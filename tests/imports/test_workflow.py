@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, Notification, PendingRevision, StatusChange
 from imports.models import ImportRecord
-from tests.factories import StaffUserFactory
+from tests.factories import StaffUserFactory, starting_word_lists
 
 from .test_commands import imported, run
 from .test_extract import SEED
@@ -213,6 +213,7 @@ def test_import_pages_never_touches_an_archived_article(tmp_path):
 
 
 def test_a_page_with_a_wrong_word_is_imported_as_a_draft_with_a_warning(tmp_path):
+    starting_word_lists()
     page = tmp_path / "wrong.txt"
     page.write_text(
         "检测设备按装完毕\n发布时间：2004-09-21\n\n工作人员上门按装了检测设备。\n", encoding="utf-8"

@@ -29,6 +29,7 @@ from tests.factories import (
     AttachmentFactory,
     ImageFactory,
     UserFactory,
+    starting_word_lists,
 )
 
 # pg_dump and pg_restore work on committed rows, from their own connections.
@@ -76,7 +77,8 @@ def populate():
     LogEntry.objects.create(
         user=editor, object_id=str(article.pk), object_repr=str(article), action_flag=ADDITION
     )
-    # The newsroom: a pending revision of an import, and a notification.
+    # The newsroom: the word lists, a pending revision of an import, and a notification.
+    starting_word_lists()
     PendingRevision.objects.create(
         article=article, title="备份测试新闻（导入修订）", submitted_by=editor
     )
