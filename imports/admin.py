@@ -4,6 +4,10 @@ The upload is extracted and shown first (title, date, source, paragraphs, relate
 agencies, questions for the editor); nothing is written until the editor confirms. The extracted
 pages wait in the editor's session under a random token, never in a temporary file; confirming or
 cancelling removes them.
+
+The upload acts as the uploading user, with that user's permissions: new pages become drafts, or
+are submitted for review (提交审核), or published by someone who may publish (直接发布); new text
+for an article that is not a draft becomes a pending revision for 审核 (``imports.services``).
 """
 
 import secrets
