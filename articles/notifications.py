@@ -6,7 +6,8 @@ Who is told:
 - an article submitted for review (提交审核): the members of 审核;
 - an article sent back (退回修改): its author (who created it), with the reviewer's note;
 - an article published or scheduled (发布, 定时发布): its author;
-- a pending revision from an import (待审修订): the members of 审核.
+- a pending revision from an import (待审修订): the members of 审核; its acceptance or rejection:
+  whoever imported it, with the note.
 
 Nobody is told about their own move. Mail goes through Django's e-mail framework (the console
 backend in development, SMTP from the environment in production, locmem in tests) once the change
@@ -96,6 +97,31 @@ def revision_proposed(revision):
         subject,
         message,
         actor=revision.submitted_by,
+    )
+
+
+def revision_decided(revision):
+    """Tell whoever imported a revision that it was accepted or rejected, with the note."""
+    accepted = revision.state == revision.State.ACCEPTED
+    title = revision.article.title
+    link = admin_url(reverse("admin:articles_article_change", args=[revision.article_id]))
+    if accepted:
+        subject = _("导入的修订已采用：《%(title)s》") % {"title": title}
+    else:
+        subject = _("导入的修订被拒绝：《%(title)s》") % {"title": title}
+    message = _("%(who)s %(decision)s了您导入的修订。\n\n处理说明：%(note)s\n\n%(link)s") % {
+        "who": _name(revision.decided_by),
+        "decision": _("采用") if accepted else _("拒绝"),
+        "note": revision.decision_note or _("（未填写）"),
+        "link": link,
+    }
+    return notify(
+        [revision.submitted_by],
+        revision.article,
+        Notification.Kind.REVISION,
+        subject,
+        message,
+        actor=revision.decided_by,
     )
 
 

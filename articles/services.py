@@ -413,3 +413,4 @@ def _decide(revision, state, user, note):
     revision.decided_at = timezone.now()
     revision.decision_note = note
     revision.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    notifications.revision_decided(revision)

@@ -139,17 +139,24 @@ class TestPendingRevisions:
         assert "这篇稿件有导入的新文本等待审核" in html
         assert reverse("admin:articles_pendingrevision_change", args=[revision.pk]) in html
 
-    def test_a_chief_editor_rejects_and_nothing_changes(self, client, editor, chief, live):
+    def test_a_chief_editor_rejects_and_nothing_changes(
+        self, client, editor, chief, live, django_capture_on_commit_callbacks
+    ):
         import_in_admin(client, CHANGED)
         revision = PendingRevision.objects.get()
         client.force_login(chief)
         url = reverse("admin:articles_pendingrevision_change", args=[revision.pk])
         body = live.body
-        client.post(url, {"reject": "1", "decision_note": "原文有误"})
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"reject": "1", "decision_note": "原文有误"})
         live.refresh_from_db()
         assert live.body == body
         revision.refresh_from_db()
         assert revision.state == PendingRevision.State.REJECTED
+        # The editor who imported it is told, with the note.
+        assert [m.to for m in mail.outbox] == [["editor@example.gov.cn"]]
+        assert "被拒绝" in mail.outbox[0].subject and "原文有误" in mail.outbox[0].body
 
     def test_an_editor_may_read_but_not_decide(self, client, editor, live):
         import_in_admin(client, CHANGED)
