@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import services, wordcheck
 from .forms import (
     ArticleAdminForm,
     ArticleChangeListForm,
@@ -38,8 +38,12 @@ from .models import (
     ArticleConflict,
     Attachment,
     Column,
+    ForbiddenWord,
     Image,
+    Notification,
+    PendingRevision,
     StatusChange,
+    WrongWord,
     record_article_version,
 )
 from .views import render_article_page
@@ -114,7 +118,15 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["created_at", "user", "from_status", "to_status", "published_at", "comment"]
+    fields = [
+        "created_at",
+        "user",
+        "from_status",
+        "to_status",
+        "published_at",
+        "comment",
+        "word_check",
+    ]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
 
@@ -144,6 +156,21 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MineFilter(admin.SimpleListFilter):
+    """The signed-in user's own articles (the desk's 我的草稿 links here)."""
+
+    title = gettext_lazy("创建人")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("我创建的"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(created_by=request.user)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -157,16 +184,31 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "loaded_version",
     ]
     list_editable = ["column", "featured"]
-    list_filter = ["status", ScheduledFilter, "column", "featured", "is_stub", "published_at"]
+    list_filter = [
+        "status",
+        ScheduledFilter,
+        MineFilter,
+        "column",
+        "featured",
+        "is_stub",
+        "published_at",
+    ]
     list_select_related = ["column"]
     search_fields = ["title", "summary", "source", "author", "responsible_editor"]
     date_hierarchy = "published_at"
     list_per_page = 50
     autocomplete_fields = ["cover_image", "related"]
-    readonly_fields = ["status_label", "version", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status_label",
+        "word_check_hits",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AttachmentInline, StatusChangeInline]
     fieldsets = [
-        (None, {"fields": ["loaded_version", "title", "summary", "body"]}),
+        (None, {"fields": ["loaded_version", "title", "summary", "body", "word_check_hits"]}),
         (gettext_lazy("栏目与标签"), {"fields": ["column", "tags", "new_tags", "featured"]}),
         (gettext_lazy("署名"), {"fields": ["source", "author", "responsible_editor"]}),
         (
@@ -223,6 +265,33 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("版本"))
     def loaded_version(self, article):
         return article.version
+
+    @admin.display(description=gettext_lazy("错敏字检查"))
+    def word_check_hits(self, article):
+        """The saved text's hits, each highlighted in its context with the suggestion."""
+        if not article.pk:
+            return _("保存后检查。")
+        hits = wordcheck.check_article(article)
+        if not hits:
+            return _("未发现错敏字。")
+        return format_html(
+            '<ul class="qxs-word-hits">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{}（{}）：{} {}</li>",
+                (
+                    (
+                        hit.field_label,
+                        hit.kind_label,
+                        hit.html,
+                        _("→ 建议改为“%(s)s”") % {"s": hit.suggestion}
+                        if hit.suggestion
+                        else _("→ 请删除或改写"),
+                    )
+                    for hit in hits
+                ),
+            ),
+        )
 
     def get_changelist_form(self, request, **kwargs):
         column_choices = [("", "---------"), *((c.pk, str(c)) for c in Column.objects.all())]
@@ -281,6 +350,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         record_article_version(form.instance, created=not change)
+        hits = wordcheck.check_article(form.instance)
+        if hits:
+            self.message_user(
+                request,
+                _("已保存，但稿件有 %(count)d 处错敏字（见“错敏字检查”）：%(hits)s")
+                % {"count": len(hits), "hits": wordcheck.describe_hits(hits)},
+                messages.WARNING,
+            )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -292,6 +369,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 for move in services.available_moves(request.user, obj)
             ]
             context["preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
+            context["pending_revisions"] = list(
+                obj.pending_revisions.filter(state=PendingRevision.State.PENDING).only(
+                    "pk", "created_at", "article_id"
+                )
+            )
             context["compare_url"] = reverse("admin:articles_article_compare", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -343,7 +425,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not services.can_move(request.user, article, move):
             raise PermissionDenied
         change_url = reverse("admin:articles_article_change", args=[article.pk])
-        form = MoveForm(request.POST or None, move=move)
+        hits = wordcheck.check_article(article) if move.name in services.CHECKED_MOVES else []
+        form = MoveForm(request.POST or None, move=move, hits=hits)
         if request.method == "POST" and form.is_valid():
             loaded_version = _int_or_none(request.POST.get("loaded_version"))
             try:
@@ -354,6 +437,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     comment=form.cleaned_data["comment"],
                     publish_at=form.cleaned_data.get("publish_at"),
                     expected_version=loaded_version,
+                    word_check_reason=form.cleaned_data.get("word_check_reason", ""),
                 )
             except ArticleConflict:
                 article.refresh_from_db()
@@ -383,6 +467,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "media": self.media + form.media,
             "bulk": bulk,
             "action_name": f"{move.name}_selected",
+            "hits": form.hits,
         }
         return TemplateResponse(request, "admin/articles/article/move_confirmation.html", context)
 
@@ -541,6 +626,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             except ArticleConflict:
                 skipped.append((article, _("确认之后又被人修改过")))
                 continue
+            except services.WordCheckFailed as exc:
+                skipped.append(
+                    (
+                        article,
+                        _("有 %(count)d 处错敏字，请打开稿件逐篇处理") % {"count": len(exc.hits)},
+                    )
+                )
+                continue
             moved.append(article)
         if moved:
             self.message_user(
@@ -604,7 +697,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
 class StatusChangeAdmin(admin.ModelAdmin):
     """The whole workflow record, newest first; read-only."""
 
-    list_display = ["created_at", "article", "user", "from_status", "to_status", "comment"]
+    list_display = [
+        "created_at",
+        "article",
+        "user",
+        "from_status",
+        "to_status",
+        "comment",
+        "word_check",
+    ]
     list_filter = ["to_status", "from_status"]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "comment"]
@@ -617,6 +718,115 @@ class StatusChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WrongWord)
+class WrongWordAdmin(admin.ModelAdmin):
+    """The 错别字 list of the 错敏字 check, kept by 审核."""
+
+    list_display = ["wrong", "correct", "active", "note"]
+    list_editable = ["correct", "active"]
+    list_filter = ["active"]
+    search_fields = ["wrong", "correct", "note"]
+
+
+@admin.register(ForbiddenWord)
+class ForbiddenWordAdmin(admin.ModelAdmin):
+    """Words that must not appear in a published article, kept by 审核."""
+
+    list_display = ["word", "suggestion", "active", "note"]
+    list_editable = ["suggestion", "active"]
+    list_filter = ["active"]
+    search_fields = ["word", "suggestion", "note"]
+
+
+@admin.register(PendingRevision)
+class PendingRevisionAdmin(admin.ModelAdmin):
+    """New texts that imports left for articles that are not drafts: compare, accept, reject."""
+
+    list_display = ["title", "article_link", "state", "submitted_by", "created_at", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["article", "submitted_by", "decided_by"]
+    search_fields = ["title", "article__title"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("稿件"), ordering="article__title")
+    def article_link(self, revision):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_article_change", args=[revision.article_id]),
+            revision.article.title,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The review page: the live text beside the revision; accept or reject with a note."""
+        revision = self.get_object(request, unquote(object_id))
+        if revision is None or not self.has_view_permission(request, revision):
+            raise Http404
+        may_decide = services.may_decide_revision(request.user) and self.has_change_permission(
+            request, revision
+        )
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            note = request.POST.get("decision_note", "").strip()
+            try:
+                if "accept" in request.POST:
+                    services.accept_revision(revision, request.user, note=note)
+                    done = _("已采用修订，稿件《%(title)s》的文本已更新。")
+                elif "reject" in request.POST:
+                    services.reject_revision(revision, request.user, note=note)
+                    done = _("已拒绝修订，稿件《%(title)s》保持原样。")
+                else:
+                    return HttpResponseRedirect(request.path)
+            except ArticleConflict:
+                self.message_user(
+                    request, _("稿件刚被别人保存过，请重新比较后再决定。"), messages.ERROR
+                )
+                return HttpResponseRedirect(request.path)
+            except services.MoveNotAllowed as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            self.message_user(request, done % {"title": revision.article.title}, messages.SUCCESS)
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_change", args=[revision.article_id])
+            )
+        article = revision.article
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": revision,
+            "article": article,
+            "title": _("审核修订：《%(title)s》") % {"title": article.title},
+            "rows": compare_records(article, revision, fields=REVISION_COMPARED_FIELDS),
+            "hits": wordcheck.check_article(revision),
+            "may_decide": may_decide and revision.state == PendingRevision.State.PENDING,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/articles/pendingrevision/review.html", context)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Everyone's notifications, for superusers; people see their own on the desk."""
+
+    list_display = ["created_at", "recipient", "kind", "subject"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -697,11 +907,12 @@ def _display(record, field):
     return str(value)
 
 
-def compare_records(older, newer):
-    """Rows for the compare page: every tracked field, flagged when it differs."""
+def compare_records(older, newer, fields=None):
+    """Rows for the compare page: every tracked field (or ``fields``), flagged when it differs."""
     rows = []
-    fields = [field for field in Article._meta.get_fields() if field.name in TRACKED_FIELDS]
-    for field in sorted(fields, key=lambda f: TRACKED_FIELDS.index(f.name)):
+    names = fields or TRACKED_FIELDS
+    fields = [field for field in Article._meta.get_fields() if field.name in names]
+    for field in sorted(fields, key=lambda f: names.index(f.name)):
         if field.name == "body":
             changed = older.body != newer.body
             rows.append(
@@ -740,6 +951,18 @@ TRACKED_FIELDS = [
     "agencies",
     "pairs",
     "is_stub",
+    "source_url",
+]
+
+
+#: What the review page of a pending revision compares (the text an import brings).
+REVISION_COMPARED_FIELDS = [
+    "title",
+    "summary",
+    "body",
+    "source",
+    "author",
+    "responsible_editor",
     "source_url",
 ]
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,7 +8,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("新闻稿件")
 
     def ready(self):
-        # Content changes purge the cached pages that show them (qxs/purge.py).
-        from . import purges
+        from . import admin_names, purges
 
+        # Content changes purge the cached pages that show them (qxs/purge.py).
         purges.connect()
+        admin_names.name_history_models()
+        # After auth's own post_migrate handler has created the permissions in English.
+        post_migrate.connect(admin_names.name_permissions, dispatch_uid="articles_permission_names")

@@ -206,14 +206,37 @@ class MoveForm(forms.Form):
         help_text=gettext_lazy("到这个时间稿件自动出现在网站上。"),
     )
 
-    def __init__(self, *args, move, **kwargs):
+    word_check_reason = forms.CharField(
+        label=gettext_lazy("忽略错敏字的理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=gettext_lazy(
+            "稿件有上面列出的错敏字。最好先改正；确实无误（例如引用原文）才填写理由，"
+            "理由会记录在状态变更中。"
+        ),
+    )
+
+    def __init__(self, *args, move, hits=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.move = move
+        self.hits = list(hits)
+        if not self.hits:
+            del self.fields["word_check_reason"]
         if move.name == "schedule":
             self.fields["publish_at"].required = True
             name_split_datetime(self.fields["publish_at"], _("发布日期"), _("发布时间"))
         else:
             del self.fields["publish_at"]
+
+    def clean_word_check_reason(self):
+        reason = self.cleaned_data.get("word_check_reason", "").strip()
+        if self.hits and not reason:
+            raise ValidationError(
+                _("稿件有 %(count)d 处错敏字：请先改正，或写明为什么仍要%(move)s。")
+                % {"count": len(self.hits), "move": self.move.label},
+                code="word_check",
+            )
+        return reason
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data.get("publish_at")

@@ -300,6 +300,11 @@ class StatusChange(models.Model):
         _("发布时间"), null=True, blank=True, help_text=_("操作之后稿件的发布时间。")
     )
     comment = models.TextField(_("说明"), blank=True, help_text=_("例如退回修改的原因。"))
+    word_check = models.TextField(
+        _("错敏字检查"),
+        blank=True,
+        help_text=_("提交或发布时未改正的错敏字，以及操作人给出的理由。"),
+    )
 
     class Meta:
         verbose_name = _("状态变更")
@@ -408,3 +413,179 @@ class Attachment(models.Model):
         if self.file:
             self.size = self.file.size
         super().save(*args, **kwargs)
+
+
+# -- The newsroom: pending revisions, notifications, the 错敏字 lists ---------------------------
+
+
+class PendingRevision(models.Model):
+    """A new text of an article that is not a draft, waiting for a chief editor's decision.
+
+    An import never overwrites the live text of an article in review, published or archived: it
+    leaves its text here. A member of 审核 compares it with the live text and accepts it (the
+    text becomes a new version of the article) or rejects it (the article stays as it is).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已采用")
+        REJECTED = "rejected", _("已拒绝")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("稿件"),
+        on_delete=models.CASCADE,
+        related_name="pending_revisions",
+    )
+    state = models.CharField(
+        _("处理状态"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    summary = models.TextField(_("摘要"), blank=True)
+    body = models.TextField(_("正文"), blank=True)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    author = models.CharField(_("作者"), max_length=100, blank=True)
+    responsible_editor = models.CharField(_("责任编辑"), max_length=50, blank=True)
+    source_url = models.CharField(_("导入来源"), max_length=500, blank=True)
+    meeting = models.ForeignKey(
+        "partnerships.Meeting",
+        verbose_name=_("相关会议"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agencies = models.ManyToManyField(
+        "partnerships.Agency", verbose_name=_("涉及机构"), blank=True, related_name="+"
+    )
+    pairs = models.ManyToManyField(
+        "partnerships.HelpingPair", verbose_name=_("涉及帮扶对子"), blank=True, related_name="+"
+    )
+    related = models.ManyToManyField(
+        Article, verbose_name=_("相关新闻"), blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("处理说明"), blank=True, help_text=_("采用或拒绝的理由，会通知提交人。")
+    )
+
+    class Meta:
+        verbose_name = _("待审修订")
+        verbose_name_plural = _("待审修订")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="pendingrevision_state_idx"),
+        ]
+
+    def __str__(self):
+        return _("《%(title)s》的修订") % {"title": self.title}
+
+
+class Notification(models.Model):
+    """What a person was told about an article (also sent by mail); the desk lists the last 20."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("提交审核")
+        RETURNED = "returned", _("退回修改")
+        PUBLISHED = "published", _("已发布")
+        REVISION = "revision", _("待审修订")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        on_delete=models.CASCADE,
+        related_name="qxs_notifications",
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("稿件"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    subject = models.CharField(_("标题"), max_length=255)
+    message = models.TextField(_("内容"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class WrongWord(models.Model):
+    """A common wrong word (错别字) and its correction, for the check before publishing."""
+
+    wrong = models.CharField(_("错误写法"), max_length=50, unique=True, help_text=_("例如“既使”。"))
+    correct = models.CharField(
+        _("正确写法"), max_length=50, help_text=_("例如“即使”，检查结果中作为修改建议显示。")
+    )
+    note = models.CharField(
+        _("备注"), max_length=200, blank=True, help_text=_("出处或用法说明，只在后台显示。")
+    )
+    active = models.BooleanField(_("启用"), default=True, help_text=_("停用的词不再检查。"))
+
+    class Meta:
+        verbose_name = _("错别字")
+        verbose_name_plural = _("错别字")
+        ordering = ["wrong"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(wrong=F("correct")), name="wrongword_differs_from_correction"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wrong} → {self.correct}"
+
+
+class ForbiddenWord(models.Model):
+    """A word that must not appear in a published article (敏感词)."""
+
+    word = models.CharField(_("词语"), max_length=50, unique=True)
+    suggestion = models.CharField(
+        _("建议"), max_length=100, blank=True, help_text=_("可以替换的写法，没有可留空。")
+    )
+    note = models.CharField(
+        _("备注"), max_length=200, blank=True, help_text=_("为什么不能用，只在后台显示。")
+    )
+    active = models.BooleanField(_("启用"), default=True, help_text=_("停用的词不再检查。"))
+
+    class Meta:
+        verbose_name = _("禁用词")
+        verbose_name_plural = _("禁用词")
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word

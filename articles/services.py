@@ -25,6 +25,7 @@ editor" the 审核 group (``articles.publish_article`` as well).
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,11 +33,13 @@ from django.utils.translation import gettext_lazy
 
 from partnerships.models import Agency, HelpingPair, Meeting
 
+from . import notifications, wordcheck
 from .models import (
     Article,
     ArticleConflict,
     Column,
     Image,
+    PendingRevision,
     StatusChange,
     record_article_version,
 )
@@ -115,19 +118,106 @@ def can_edit(user, article):
     return article.status in {Status.DRAFT, Status.REVIEW} or user.has_perm(PUBLISH_PERMISSION)
 
 
-def move_article(article, move_name, user, *, comment="", publish_at=None, expected_version=None):
+class WordCheckFailed(MoveNotAllowed):
+    """The article has 错敏字 hits and no reason was given for moving it on regardless."""
+
+    def __init__(self, hits):
+        self.hits = hits
+        super().__init__(
+            _("稿件有 %(count)d 处错敏字：%(hits)s。请改正，或填写理由后再操作。")
+            % {"count": len(hits), "hits": wordcheck.describe_hits(hits)}
+        )
+
+
+#: The moves before which the 错敏字 check runs: submitting and publishing.
+CHECKED_MOVES = {"submit", "publish", "schedule"}
+#: The named user that bulk imports (``import_pages``) act as.
+SYSTEM_USERNAME = "system-import"
+
+
+def system_user():
+    """The named system user recorded for bulk loads; it cannot sign in."""
+    User = get_user_model()
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        user = User(username=SYSTEM_USERNAME, first_name=_("批量导入程序"), is_active=False)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def was_withdrawn(article):
+    """Whether a chief editor took the article off the site: archived, or once published and no
+    longer. Bulk imports never put such an article back online."""
+    if article.status == Status.ARCHIVED:
+        return True
+    if article.status == Status.PUBLISHED or article.pk is None:
+        return False
+    return article.status_changes.filter(from_status=Status.PUBLISHED).exists()
+
+
+def move_article(
+    article,
+    move_name,
+    user,
+    *,
+    comment="",
+    publish_at=None,
+    expected_version=None,
+    word_check_reason="",
+):
     """Make one status move, record it as a :class:`StatusChange`, and return that record.
 
     ``publish_at`` is the time of a scheduled publication (``schedule`` only; it must lie in the
     future). ``publish`` keeps a past publication time (an old imported article keeps its date)
     and otherwise publishes now. ``expected_version`` is the version the user saw: if the article
     was saved since, :class:`ArticleConflict` is raised and nothing changes.
+
+    Submitting and publishing run the 错敏字 check first: with hits, the move is refused
+    (:class:`WordCheckFailed`) unless ``word_check_reason`` says why it goes ahead anyway; the
+    hits and the reason are recorded on the status change.
     """
     move = MOVES.get(move_name)
     if move is None:
         raise MoveNotAllowed(_("没有这种操作。"))
     if not may_move(user, move):
         raise MoveNotAllowed(_("您没有权限对稿件执行“%(move)s”。") % {"move": move.label})
+    return _make_move(
+        article,
+        move,
+        user,
+        comment=comment,
+        publish_at=publish_at,
+        expected_version=expected_version,
+        word_check_reason=word_check_reason,
+    )
+
+
+def move_as_system(article, move_name, *, comment=""):
+    """A move made by a bulk load (``import_pages --publish``), recorded as the system user.
+
+    No permission is checked (whoever runs the command has the server), but the status rules
+    and the 错敏字 check hold, and a withdrawn or archived article is never published again.
+    """
+    move = MOVES[move_name]
+    if move.target == Status.PUBLISHED and was_withdrawn(article):
+        raise MoveNotAllowed(
+            _("稿件《%(title)s》曾被撤回或归档，批量导入不会重新发布它。")
+            % {"title": article.title}
+        )
+    return _make_move(article, move, system_user(), comment=comment)
+
+
+def _make_move(
+    article,
+    move,
+    user,
+    *,
+    comment="",
+    publish_at=None,
+    expected_version=None,
+    word_check_reason="",
+):
     if article.status not in move.sources:
         raise MoveNotAllowed(
             _("稿件《%(title)s》当前状态是“%(status)s”，不能%(move)s。")
@@ -136,6 +226,16 @@ def move_article(article, move_name, user, *, comment="", publish_at=None, expec
     now = timezone.now()
     if move.name == "schedule" and (publish_at is None or publish_at <= now):
         raise MoveNotAllowed(_("定时发布的时间必须晚于现在。"))
+    word_check = ""
+    if move.name in CHECKED_MOVES:
+        hits = wordcheck.check_article(article)
+        if hits and not word_check_reason.strip():
+            raise WordCheckFailed(hits)
+        if hits:
+            word_check = _("%(hits)s。理由：%(reason)s") % {
+                "hits": wordcheck.describe_hits(hits),
+                "reason": word_check_reason.strip(),
+            }
 
     before = (article.status, article.published_at, article.version)
     if expected_version is not None:
@@ -150,7 +250,7 @@ def move_article(article, move_name, user, *, comment="", publish_at=None, expec
     try:
         with transaction.atomic():
             article.save()
-            return StatusChange.objects.create(
+            change = StatusChange.objects.create(
                 article=article,
                 user=user,
                 created_at=now,
@@ -158,7 +258,10 @@ def move_article(article, move_name, user, *, comment="", publish_at=None, expec
                 to_status=article.status,
                 published_at=article.published_at,
                 comment=comment,
+                word_check=word_check,
             )
+            notifications.status_changed(change, move.name)
+            return change
     except BaseException:
         article.status, article.published_at, article.version = before
         raise
@@ -227,3 +330,87 @@ def restore_version(article, record, user, *, expected_version=None):
         finally:
             _forget_history_user(article)
     return article
+
+
+# -- Pending revisions ---------------------------------------------------------------------------
+
+#: The text an import proposes for an article that is not a draft.
+REVISION_FIELDS = [
+    "title",
+    "summary",
+    "body",
+    "source",
+    "author",
+    "responsible_editor",
+    "source_url",
+]
+
+
+def propose_revision(article, values, user, *, meeting=None, agencies=(), pairs=(), related=()):
+    """Leave a new text of ``article`` for 审核 to decide; the live text is not touched."""
+    revision = PendingRevision.objects.create(
+        article=article,
+        submitted_by=user,
+        meeting=meeting,
+        **{name: values.get(name, "") for name in REVISION_FIELDS},
+    )
+    revision.agencies.set(agencies)
+    revision.pairs.set(pairs)
+    revision.related.set([a for a in related if a.pk != article.pk])
+    notifications.revision_proposed(revision)
+    return revision
+
+
+def may_decide_revision(user):
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def accept_revision(revision, user, *, note=""):
+    """Make the revision's text the article's (a new version); links are added, none removed."""
+    if not may_decide_revision(user):
+        raise MoveNotAllowed(_("您没有权限处理待审修订。"))
+    if revision.state != PendingRevision.State.PENDING:
+        raise MoveNotAllowed(_("这条修订已经处理过了。"))
+    article = Article.objects.get(pk=revision.article_id)
+    for name in REVISION_FIELDS:
+        setattr(article, name, getattr(revision, name))
+    article.is_stub = False
+    if revision.meeting_id and article.meeting_id is None:
+        article.meeting_id = revision.meeting_id
+    article._history_user = user
+    article._change_reason = _("采用导入的修订")
+    with transaction.atomic():
+        article.skip_history_when_saving = True
+        try:
+            article.save()
+            article.agencies.add(*revision.agencies.all())
+            article.pairs.add(*revision.pairs.all())
+            article.related.add(*revision.related.exclude(pk=article.pk))
+        finally:
+            if hasattr(article, "skip_history_when_saving"):
+                del article.skip_history_when_saving
+        try:
+            record_article_version(article)
+        finally:
+            _forget_history_user(article)
+        _decide(revision, PendingRevision.State.ACCEPTED, user, note)
+    return article
+
+
+def reject_revision(revision, user, *, note=""):
+    """Drop the revision; the article stays as it is."""
+    if not may_decide_revision(user):
+        raise MoveNotAllowed(_("您没有权限处理待审修订。"))
+    if revision.state != PendingRevision.State.PENDING:
+        raise MoveNotAllowed(_("这条修订已经处理过了。"))
+    _decide(revision, PendingRevision.State.REJECTED, user, note)
+    return revision
+
+
+def _decide(revision, state, user, note):
+    revision.state = state
+    revision.decided_by = user
+    revision.decided_at = timezone.now()
+    revision.decision_note = note
+    revision.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    notifications.revision_decided(revision)

@@ -4,6 +4,10 @@ The upload is extracted and shown first (title, date, source, paragraphs, relate
 agencies, questions for the editor); nothing is written until the editor confirms. The extracted
 pages wait in the editor's session under a random token, never in a temporary file; confirming or
 cancelling removes them.
+
+The upload acts as the uploading user, with that user's permissions: new pages become drafts, or
+are submitted for review (提交审核), or published by someone who may publish (直接发布); new text
+for an article that is not a draft becomes a pending revision for 审核 (``imports.services``).
 """
 
 import secrets
@@ -115,7 +119,13 @@ class ImportRecordAdmin(admin.ModelAdmin):
     def _preview(self, request, form, files):
         column = form.cleaned_data.get("column")
         publish = bool(form.cleaned_data.get("publish"))
-        importer = Importer(column=column or _unsaved_default_column(), publish=publish)
+        submit = bool(form.cleaned_data.get("submit"))
+        importer = Importer(
+            column=column or _unsaved_default_column(),
+            publish=publish,
+            submit=submit,
+            user=request.user,
+        )
         entries, pending, size = [], [], 0
         for source in files:
             try:
@@ -142,6 +152,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             request.session[SESSION_PREFIX + token] = {
                 "column": column.pk if column else None,
                 "publish": publish,
+                "submit": submit,
                 "pages": pending,
             }
         return TemplateResponse(
@@ -155,6 +166,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 importable=bool(pending),
                 column=column,
                 publish=publish,
+                submit=submit,
             ),
         )
 
@@ -176,9 +188,12 @@ class ImportRecordAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:imports_importrecord_upload"))
         column = Column.objects.filter(pk=pending["column"]).first() if pending["column"] else None
         publish = pending["publish"] and request.user.has_perm(PUBLISH_PERMISSION)
-        importer = Importer(column=column, publish=publish, user=request.user)
-        counts = {Action.CREATE: 0, Action.UPDATE: 0, Action.UNCHANGED: 0}
-        failures = []
+        # The upload acts as the uploading user, with that user's permissions.
+        importer = Importer(
+            column=column, publish=publish, submit=pending.get("submit", False), user=request.user
+        )
+        counts = {Action.CREATE: 0, Action.UPDATE: 0, Action.UNCHANGED: 0, Action.REVISE: 0}
+        failures, notes = [], []
         for entry in pending["pages"]:
             try:
                 page = ExtractedPage.from_dict(entry["page"])
@@ -188,22 +203,32 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 failures.append(f"{entry['name']}：{exc}")
                 continue
             counts[Action.UPDATE if plan.action == Action.FILL_STUB else plan.action] += 1
+            notes += [f"{entry['name']}：{note}" for note in plan.notes]
         self.message_user(
             request,
             _(
-                "导入完成：新建 %(created)s，更新 %(updated)s，"
+                "导入完成：新建 %(created)s，更新 %(updated)s，待审修订 %(revised)s，"
                 "无变化 %(unchanged)s，失败 %(failed)s。"
             )
             % {
                 "created": counts[Action.CREATE],
                 "updated": counts[Action.UPDATE],
+                "revised": counts[Action.REVISE],
                 "unchanged": counts[Action.UNCHANGED],
                 "failed": len(failures),
             },
             messages.ERROR if failures else messages.SUCCESS,
         )
+        if counts[Action.REVISE]:
+            self.message_user(
+                request,
+                _("不是草稿的稿件没有被改动：新文本作为待审修订，等待审核人员比较后采用或拒绝。"),
+                messages.INFO,
+            )
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+        for note in notes:
+            self.message_user(request, note, messages.WARNING)
         return HttpResponseRedirect(changelist)
 
 

@@ -4,7 +4,8 @@ The demo article is what ``import_pages --publish`` makes of the seed: one copy 
 five related items as stub articles with their dates, the agencies, the meeting and the pairs it
 names. The seed has no date line; its publication date is the last day of the meeting the body
 reports (2004年9月20日至21日 → 2004-09-21), as the importer derives it. A second load changes
-nothing, because the importer recognises the page by its text fingerprint.
+nothing, because the importer recognises the page by its text fingerprint. The publications are
+status moves recorded in the 状态变更 by the system user (``articles.services.system_user``).
 """
 
 from pathlib import Path

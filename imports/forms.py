@@ -30,6 +30,15 @@ class UploadForm(forms.Form):
         help_text=_("不勾选时导入为草稿。有发布日期的网页才能直接发布。"),
     )
 
+    submit = forms.BooleanField(
+        label=_("提交审核"),
+        required=False,
+        help_text=_(
+            "勾选后，新建的稿件直接提交给审核（会通知审核人员）；不勾选则导入为草稿。"
+            "更新不是草稿的稿件时，新文本总是作为待审修订交审核决定。"
+        ),
+    )
+
     def __init__(self, *args, can_publish=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["column"].initial = Column.objects.filter(slug="work").first()

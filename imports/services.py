@@ -11,12 +11,24 @@ Decisions:
   fingerprint updates that article (one history version); so does a changed copy saved under
   another name whose title and date are those of an imported article. A page whose title is that
   of a stub (made earlier from a related-news list) fills the stub in.
-- An update adds the links it finds and removes none, so what an editor linked by hand stays; the
-  status is left as it is unless ``publish`` is asked for.
+- Imports go through the editorial workflow. An upload in the admin acts as the uploading user
+  with that user's permissions; the management command acts as a named system user
+  (``articles.services.system_user``). Every status change is a move of ``articles.services``
+  and so writes a 状态变更.
+- A new page becomes a draft, or is submitted for review (``submit``), or published
+  (``publish``: the command's ``--publish``, or 直接发布 by someone who may publish; the 错敏字
+  check applies, and a page with hits stays a draft with a warning).
+- An update of a draft rewrites it; an update of an article that is not a draft (in review,
+  published, archived) becomes a pending revision for 审核 to accept or reject: an import never
+  overwrites live text. A title-only stub is filled in directly when it is a draft, or when the
+  importer may publish; otherwise the filled text is a pending revision too.
+- ``publish`` never puts back online an article that was withdrawn or archived.
+- An update adds the links it finds and removes none, so what an editor linked by hand stays.
 - Related items link to the article with the same title (for a title cut short with “…”, one that
   starts with it and has the same date), else to a stub article: title and date only, ``is_stub``.
 """
 
+import contextlib
 import datetime
 import html
 from dataclasses import dataclass, field
@@ -26,7 +38,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import models as article_models
+from articles import services
 from articles.models import Article, Column
+from articles.services import PUBLISH_PERMISSION, MoveNotAllowed
 from partnerships.models import Meeting
 
 from .extract import ExtractedPage, RelatedItem
@@ -41,12 +55,14 @@ class Action:
     CREATE = "create"
     UPDATE = "update"
     FILL_STUB = "fill_stub"
+    REVISE = "revise"
     UNCHANGED = "unchanged"
 
     LABELS = {
         CREATE: _("新建"),
         UPDATE: _("更新"),
         FILL_STUB: _("补全仅有标题的稿件"),
+        REVISE: _("待审修订（稿件不是草稿，新文本交审核决定）"),
         UNCHANGED: _("无变化"),
     }
 
@@ -74,6 +90,8 @@ class ImportPlan:
     meeting: Meeting | None = None
     pairs: list = field(default_factory=list)
     publish: bool = False
+    #: What happened while applying, for the editor (a publication refused, and why).
+    notes: list = field(default_factory=list)
 
     @property
     def action_label(self):
@@ -84,7 +102,7 @@ class ImportPlan:
         warnings = list(self.page.warnings)
         if self.action == Action.CREATE and self.publish and not self.page.published_on:
             warnings.append(str(_("没有发布日期，稿件导入为草稿。")))
-        return warnings
+        return warnings + self.notes
 
 
 def default_column():
@@ -112,10 +130,16 @@ def summary_of(paragraphs):
 class Importer:
     """Plans and applies imports into one column; build it once per batch."""
 
-    def __init__(self, *, column=None, publish=False, user=None):
+    def __init__(self, *, column=None, publish=False, submit=False, user=None):
+        """``user`` is the uploading editor (None: the command, acting as the system user).
+
+        ``publish`` publishes new pages (only if ``user`` may publish); ``submit`` submits them
+        for review instead.
+        """
         self.column = column or default_column()
-        self.publish = publish
         self.user = user
+        self.publish = publish and (user is None or user.has_perm(PUBLISH_PERMISSION))
+        self.submit = submit and not self.publish
         self.matcher = AgencyMatcher.from_database()
         self.meetings = list(Meeting.objects.only("pk", "title"))
 
@@ -134,8 +158,12 @@ class Importer:
             plan.article = same_text.article
         elif record := self._record_of_same_page(page, source):
             plan.action, plan.record, plan.article = Action.UPDATE, record, record.article
+            if record.article.status != Article.Status.DRAFT:
+                plan.action = Action.REVISE
         elif stub := Article.objects.filter(title=page.title, is_stub=True).order_by("pk").first():
             plan.action, plan.article = Action.FILL_STUB, stub
+            if stub.status != Article.Status.DRAFT and not self.publish:
+                plan.action = Action.REVISE
         exclude = plan.article.pk if plan.article else None
         plan.related = [
             RelatedLink(item, self.find_related(item, exclude)) for item in page.related
@@ -185,10 +213,35 @@ class Importer:
         if plan.action == Action.UNCHANGED:
             return None
         page = plan.page
+        if plan.action == Action.REVISE:
+            return self._propose(plan)
         if plan.action == Action.CREATE:
             article = Article(column=self.column, created_by=self.user)
         else:
             article = Article.objects.get(pk=plan.article.pk)
+        was_draft = article.status == Article.Status.DRAFT
+        self._fill(article, page, plan)
+        if plan.meeting and article.meeting_id is None:
+            article.meeting = plan.meeting
+
+        # One history version holding the links: save the row without one, link, then record.
+        article._history_user = self.user
+        article.skip_history_when_saving = True
+        article.save()
+        related = [link.article or self._stub(link.item, article) for link in plan.related]
+        _add_missing(article.related, related)
+        _add_missing(article.agencies, plan.agencies)
+        _add_missing(article.pairs, plan.pairs)
+        article_models.record_article_version(article, created=plan.action == Action.CREATE)
+        if hasattr(article, "_history_user"):
+            del article._history_user
+
+        self._remember(plan, article)
+        if was_draft:
+            self._move_on(article, plan)
+        return article
+
+    def _fill(self, article, page, plan):
         article.title = page.title
         article.body = body_html(page.paragraphs)
         if not article.summary or plan.action != Action.CREATE:
@@ -199,37 +252,63 @@ class Importer:
             article.responsible_editor = page.editor
         article.source_url = page.url or plan.source
         article.is_stub = False
-        if page.published_on:
+        # The publication time of a live article changes only through the workflow.
+        if page.published_on and article.status == Article.Status.DRAFT:
             article.published_at = local_datetime(page.published_on, page.published_time)
-        if plan.action in (Action.CREATE, Action.FILL_STUB) or self.publish:
-            can_publish = self.publish and article.published_at is not None
-            if can_publish:
-                article.status = Article.Status.PUBLISHED
-            elif plan.action != Action.UPDATE:
-                article.status = Article.Status.DRAFT
-        if plan.meeting and article.meeting_id is None:
-            article.meeting = plan.meeting
 
-        # One history version holding the links: save the row without one, link, then record.
-        record_version = getattr(article_models, "record_article_version", None)
-        if record_version:
-            article.skip_history_when_saving = True
-        article.save()
+    def _move_on(self, article, plan):
+        """Publish or submit a draft the import wrote, as asked; a refusal becomes a note."""
+        if self.publish and article.published_at is not None:
+            move = "publish"
+        elif self.submit and plan.action in (Action.CREATE, Action.FILL_STUB):
+            move = "submit"
+        else:
+            return
+        try:
+            self._move(article, move)
+        except MoveNotAllowed as exc:
+            plan.notes.append(str(exc) + str(_("稿件保留为草稿。")))
+
+    def _move(self, article, move):
+        comment = str(_("网页导入"))
+        if self.user is None:
+            return services.move_as_system(article, move, comment=comment)
+        return services.move_article(article, move, self.user, comment=comment)
+
+    def _propose(self, plan):
+        """An article that is not a draft: its new text waits for 审核 as a pending revision."""
+        page = plan.page
+        article = plan.article
+        values = {
+            "title": page.title,
+            "body": body_html(page.paragraphs),
+            "summary": summary_of(page.paragraphs),
+            "source": page.source,
+            "author": page.author,
+            "responsible_editor": page.editor or article.responsible_editor,
+            "source_url": page.url or plan.source,
+        }
         related = [link.article or self._stub(link.item, article) for link in plan.related]
-        _add_missing(article.related, related)
-        _add_missing(article.agencies, plan.agencies)
-        _add_missing(article.pairs, plan.pairs)
-        if record_version:
-            record_version(article, created=plan.action == Action.CREATE)
+        services.propose_revision(
+            article,
+            values,
+            self.user or services.system_user(),
+            meeting=plan.meeting,
+            agencies=plan.agencies,
+            pairs=plan.pairs,
+            related=related,
+        )
+        self._remember(plan, article)
+        return article
 
+    def _remember(self, plan, article):
         # A copy under another name gets a record of its own, pointing at the same article.
         record = ImportRecord.objects.filter(source=plan.source).first()
         record = record or ImportRecord(source=plan.source)
         record.article = article
-        record.fingerprint = page.fingerprint
-        record.encoding = page.encoding
+        record.fingerprint = plan.page.fingerprint
+        record.encoding = plan.page.encoding
         record.save()
-        return article
 
     def _stub(self, item, article):
         """The article a related item names, found again (an earlier page may have made it)
@@ -238,19 +317,18 @@ class Importer:
         if found:
             return found
         published_at = local_datetime(item.date) if item.date else None
-        status = (
-            Article.Status.PUBLISHED
-            if self.publish and published_at is not None
-            else Article.Status.DRAFT
-        )
-        return Article.objects.create(
+        stub = Article.objects.create(
             title=item.title[:200],
             column=self.column,
             is_stub=True,
-            status=status,
             published_at=published_at,
             created_by=self.user,
         )
+        if self.publish and published_at is not None:
+            # A stub whose title has 错敏字 stays a draft.
+            with contextlib.suppress(MoveNotAllowed):
+                self._move(stub, "publish")
+        return stub
 
 
 def _add_missing(manager, objects):

@@ -163,3 +163,28 @@ class StaffUserFactory(UserFactory):
 
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def starting_word_lists():
+    """The shipped 错敏字 lists, as the data migration loads them.
+
+    For tests that need them after a transactional test has flushed the migrations' rows (the
+    suite on PostgreSQL runs some of those first).
+    """
+    import json
+
+    from django.conf import settings
+
+    from articles.models import ForbiddenWord, WrongWord
+
+    data = json.loads(
+        (settings.BASE_DIR / "articles" / "data" / "wordcheck.json").read_text(encoding="utf-8")
+    )
+    for entry in data["wrong_words"]:
+        WrongWord.objects.get_or_create(
+            wrong=entry["wrong"], defaults={"correct": entry["correct"]}
+        )
+    for entry in data["forbidden_words"]:
+        ForbiddenWord.objects.get_or_create(
+            word=entry["word"], defaults={"suggestion": entry["suggestion"]}
+        )

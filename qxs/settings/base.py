@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "csp",
-    "axes",
+    "qxs.thirdparty_apps.AxesConfig",  # django-axes, named in Chinese
     # Second factor for staff (TOTP apps and one-time backup codes); see accounts/.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -303,3 +303,22 @@ QXS_SEARCH_RATE_WINDOW_SECONDS = env_int("QXS_SEARCH_RATE_WINDOW_SECONDS", 60)
 QXS_SEARCH_LOG_DAYS = env_int("QXS_SEARCH_LOG_DAYS", 90)
 QXS_SEARCH_LOG_MAX_ROWS = env_int("QXS_SEARCH_LOG_MAX_ROWS", 200_000)
 QXS_SEARCH_LOG_DAILY_TERMS = env_int("QXS_SEARCH_LOG_DAILY_TERMS", 1000)
+
+# Mail: the editorial workflow's notifications (articles/notifications.py), sent after the change
+# commits; a failure is logged and never undoes it. SMTP from the environment; dev.py prints mail to
+# the console, test.py keeps it in memory. EMAIL_TIMEOUT bounds how long a dead server can hold up
+# the request that made the change.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "质量兴市 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address for links in mail (e.g. https://news.example.gov.cn); empty: paths only.
+QXS_SITE_URL = os.environ.get("QXS_SITE_URL", "")

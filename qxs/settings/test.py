@@ -53,3 +53,5 @@ STORAGES = {
 }
 # The content generator (bench/management/commands/generate_content.py) is tested too.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+# Mail stays in memory (django.core.mail.outbox), as pytest-django also arranges.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

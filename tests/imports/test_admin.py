@@ -68,7 +68,7 @@ def test_confirm_imports_what_the_preview_showed(client, editor):
     response = upload(client, SEED.name, SEED.read_bytes())
     response = client.post(CONFIRM, {"token": token_of(response), "confirm": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == CHANGELIST
-    assert "导入完成：新建 1，更新 0，无变化 0，失败 0。" in response.content.decode()
+    assert "导入完成：新建 1，更新 0，待审修订 0，无变化 0，失败 0。" in response.content.decode()
     article = ImportRecord.objects.get(source=SEED.name).article
     assert article.created_by == editor
     assert article.status == Article.Status.DRAFT

@@ -118,16 +118,16 @@ def test_a_reencoded_rewrapped_copy_under_another_name_changes_nothing(demo, tmp
     assert snapshot() == before
 
 
-def test_changed_text_updates_the_article_and_keeps_the_old_version(demo, tmp_path):
+def test_changed_text_of_a_draft_updates_it_and_keeps_the_old_version(demo, tmp_path):
     page = tmp_path / SEED.name
     shutil.copy(SEED, page)
-    run("--publish", page)
+    run(page)
     article = imported(SEED.name)
     versions = article.history.count()
     page.write_text(
         SEED.read_text(encoding="utf-8").replace("效率很高", "效率非常高"), encoding="utf-8"
     )
-    output = run("--publish", page)
+    output = run(page)
     assert "新建 0，更新 1，无变化 0，失败 0" in output
     article.refresh_from_db()
     assert "效率非常高" in article.body
@@ -136,6 +136,29 @@ def test_changed_text_updates_the_article_and_keeps_the_old_version(demo, tmp_pa
     assert "效率很高" in previous.body
     assert Article.objects.filter(is_stub=False).count() == 1
     assert Article.objects.filter(is_stub=True).count() == 5
+
+
+def test_changed_text_of_a_published_article_waits_as_a_pending_revision(demo, tmp_path):
+    """--publish or not, the live text stays; the new text is a pending revision for 审核."""
+    page = tmp_path / SEED.name
+    shutil.copy(SEED, page)
+    run("--publish", page)
+    article = imported(SEED.name)
+    before = (article.body, article.version, article.history.count())
+    page.write_text(
+        SEED.read_text(encoding="utf-8").replace("效率很高", "效率非常高"), encoding="utf-8"
+    )
+    output = run("--publish", page)
+    assert "新建 0，更新 0，无变化 0，失败 0；待审修订 1" in output
+    article.refresh_from_db()
+    assert (article.body, article.version, article.history.count()) == before
+    assert article.status == Article.Status.PUBLISHED
+    revision = article.pending_revisions.get()
+    assert "效率非常高" in revision.body
+    assert revision.submitted_by.username == "system-import"
+    # The same text again is unchanged: no second revision.
+    assert "无变化 1" in run("--publish", page)
+    assert article.pending_revisions.count() == 1
 
 
 def test_a_changed_copy_under_another_name_updates_the_same_article(tmp_path):

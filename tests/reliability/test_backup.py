@@ -22,7 +22,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import new_backup_codes
-from articles.models import Article, StatusChange
+from articles.models import Article, Notification, PendingRevision, StatusChange
 from partnerships.models import Division
 from portal.backup import MANIFEST, create_backup, restore_backup
 from portal.models import SiteIdentity
@@ -32,6 +32,7 @@ from tests.factories import (
     AttachmentFactory,
     ImageFactory,
     UserFactory,
+    starting_word_lists,
 )
 
 # pg_dump and pg_restore work on committed rows, from their own connections.
@@ -78,6 +79,14 @@ def populate():
     )
     LogEntry.objects.create(
         user=editor, object_id=str(article.pk), object_repr=str(article), action_flag=ADDITION
+    )
+    # The newsroom: the word lists, a pending revision of an import, and a notification.
+    starting_word_lists()
+    PendingRevision.objects.create(
+        article=article, title="备份测试新闻（导入修订）", submitted_by=editor
+    )
+    Notification.objects.create(
+        recipient=editor, article=article, kind=Notification.Kind.PUBLISHED, subject="稿件已发布"
     )
     SiteIdentity.objects.update_or_create(pk=1, defaults={"site_name": "质量兴市"})
     SearchSynonym.objects.create(terms="技监局\n质量技术监督局")

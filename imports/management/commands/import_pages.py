@@ -1,4 +1,9 @@
-"""python manage.py import_pages [--publish] [--column SLUG] [--dry-run] PATH..."""
+"""python manage.py import_pages [--publish] [--column SLUG] [--dry-run] PATH...
+
+The command acts as the named system user (``articles.services.system_user``): what it publishes
+is recorded as that user's 状态变更. An update of an article that is not a draft becomes a pending
+revision for 审核, and an article that was withdrawn or archived is never published again.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,7 +24,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish",
             action="store_true",
-            help="publish the imported articles (default: drafts)",
+            help=(
+                "publish the imported articles (default: drafts); recorded as the system user, "
+                "never re-publishing a withdrawn or archived article"
+            ),
         )
         parser.add_argument(
             "--column", metavar="SLUG", help="column slug (default: work, 工作动态)"
@@ -48,7 +56,7 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("没有找到可导入的网页（.txt、.html、.htm 或 .zip）。")
 
-        counts = {Action.CREATE: 0, Action.UPDATE: 0, Action.UNCHANGED: 0}
+        counts = {Action.CREATE: 0, Action.UPDATE: 0, Action.UNCHANGED: 0, Action.REVISE: 0}
         failures, questions = [], []
         progress = Progress(self.stderr, len(files))
         for number, source in enumerate(files, 1):
@@ -74,9 +82,12 @@ class Command(BaseCommand):
         progress.done()
 
         prefix = "试运行，未写入任何数据。将会：" if dry_run else ""
+        revisions = ""
+        if counts[Action.REVISE]:
+            revisions = f"；待审修订 {counts[Action.REVISE]}（稿件不是草稿，新文本等待审核）"
         self.stdout.write(
             f"{prefix}新建 {counts[Action.CREATE]}，更新 {counts[Action.UPDATE]}，"
-            f"无变化 {counts[Action.UNCHANGED]}，失败 {len(failures)}"
+            f"无变化 {counts[Action.UNCHANGED]}，失败 {len(failures)}{revisions}"
         )
         for name, reason in failures:
             self.stdout.write(self.style.ERROR(f"  失败 {name}：{reason}"))

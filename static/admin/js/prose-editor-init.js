@@ -43,9 +43,81 @@ const CHINESE = {
   "Uppercase letters": "大写字母",
 };
 
-if (document.documentElement.lang.toLowerCase().startsWith("zh")) {
+// The toolbar's tooltips are written into the buttons in English, not passed to gettext; they
+// are put into Chinese on the buttons themselves (title and aria-label), including those of menus
+// the editor adds later (the table menu). tests/e2e checks that no toolbar tooltip is English.
+const TOOLTIPS = {
+  bold: "加粗",
+  italic: "斜体",
+  underline: "下划线",
+  strike: "删除线",
+  subscript: "下标",
+  superscript: "上标",
+  "unordered list": "项目符号列表",
+  "ordered list": "编号列表",
+  blockquote: "引用",
+  "horizontal rule": "分隔线",
+  figure: "图片",
+  "insert link": "插入链接",
+  "remove link": "取消链接",
+  paragraph: "正文段落",
+  "heading 1": "一级标题",
+  "heading 2": "二级标题",
+  "heading 3": "三级标题",
+  "heading 4": "四级标题",
+  "heading 5": "五级标题",
+  "heading 6": "六级标题",
+  undo: "撤销",
+  redo: "重做",
+  Code: "代码",
+  "Code block": "代码块",
+  "edit HTML": "编辑 HTML",
+  HTML: "HTML",
+  Styles: "样式",
+  "Insert table": "插入表格",
+  "Add column": "插入列",
+  "Add row": "插入行",
+  "Delete column": "删除列",
+  "Delete row": "删除行",
+  "Delete table": "删除表格",
+  "Merge cells": "合并单元格",
+  "Split cell": "拆分单元格",
+  "Toggle header cell": "切换表头单元格",
+  left: "左对齐",
+  center: "居中",
+  right: "右对齐",
+  justify: "两端对齐",
+};
+
+const zh = document.documentElement.lang.toLowerCase().startsWith("zh");
+if (zh) {
   const fallback = window.gettext || ((text) => text);
   window.gettext = (text) => CHINESE[text] ?? fallback(text);
+}
+
+function translateTooltips(root) {
+  for (const element of root.querySelectorAll("[title], [aria-label]")) {
+    for (const attribute of ["title", "aria-label"]) {
+      const value = element.getAttribute(attribute);
+      const chinese = value && (TOOLTIPS[value] ?? CHINESE[value]);
+      if (chinese && chinese !== value) {
+        element.setAttribute(attribute, chinese);
+      }
+    }
+  }
+}
+
+function keepTooltipsChinese(container) {
+  translateTooltips(container);
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations) {
+      for (const node of mutation.addedNodes) {
+        if (node.nodeType === Node.ELEMENT_NODE) {
+          translateTooltips(node.parentElement || node);
+        }
+      }
+    }
+  }).observe(container, { childList: true, subtree: true });
 }
 
 async function start(textarea) {
@@ -70,6 +142,12 @@ async function start(textarea) {
     label.id = label.id || `${textarea.id}_label`;
     editable.setAttribute("aria-labelledby", label.id);
   }
+}
+
+// Menus may be attached outside the editor (floating menus), so the whole page is watched; only
+// exact tooltip texts of the editor are replaced.
+if (zh && document.querySelector(SELECTOR)) {
+  keepTooltipsChinese(document.body);
 }
 
 for (const textarea of document.querySelectorAll(SELECTOR)) {
