@@ -8,6 +8,7 @@ is never stopped), Redis database 6. Run with ``make stack-test`` (``-m stack``)
 
 import json
 import os
+import secrets
 import urllib.parse
 
 import psycopg2
@@ -84,9 +85,19 @@ def stack(tmp_path_factory):
         stack.start(demo=True)
         running = RunningStack(stack, proxy)
         username, password = EDITOR
+        # Production asks staff for a second factor: an authenticator (never used here) and a
+        # sheet of backup codes, one typed at each sign-in, as an editor without a phone would.
+        running.backup_codes = [secrets.token_hex(4) for _ in range(20)]
         running.django(
-            "import json; from django.contrib.auth import get_user_model\n"
-            f"get_user_model().objects.create_superuser({username!r}, '', {password!r})\n"
+            "import json\n"
+            "from django.contrib.auth import get_user_model\n"
+            "from django_otp.plugins.otp_static.models import StaticDevice\n"
+            "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+            f"user = get_user_model().objects.create_superuser({username!r}, '', {password!r})\n"
+            "TOTPDevice.objects.create(user=user, name='身份验证器', confirmed=True)\n"
+            "sheet = StaticDevice.objects.create(user=user, name='备用码', confirmed=True)\n"
+            f"for token in {running.backup_codes!r}:\n"
+            "    sheet.token_set.create(token=token)\n"
             "print(json.dumps(True))"
         )
         yield running

@@ -73,17 +73,21 @@ def wait_for_backend(stack, health, timeout=20):
     raise AssertionError(f"Varnish never saw the backend {health}")
 
 
+def _csrf_token(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
 def signed_in_editor(stack):
-    """A browser that logged in through the stack's login form, as an editor does."""
+    """A browser that signed in through the stack as an editor does: the login form, then the
+    second factor (a backup code; production always asks for one)."""
     browser = Browser(stack.url)
     status, page = browser.get("/admin/login/")
     assert status == 200, page[:300]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     username, password = EDITOR
     status, page = browser.request(
         "/admin/login/",
         {
-            "csrfmiddlewaretoken": token,
+            "csrfmiddlewaretoken": _csrf_token(page),
             "username": username,
             "password": password,
             "next": "/admin/",
@@ -91,6 +95,15 @@ def signed_in_editor(stack):
     )
     assert status == 302, page[:500]
     assert "sessionid" in browser.cookies
+    status, page = browser.get("/admin/2fa/?next=/admin/")
+    assert status == 200, page[:500]
+    status, page = browser.request(
+        "/admin/2fa/?next=/admin/",
+        {"csrfmiddlewaretoken": _csrf_token(page), "code": stack.backup_codes.pop()},
+    )
+    assert status == 302, page[:500]
+    status, page = browser.get("/admin/")
+    assert status == 200, page[:500]  # signed in, second factor passed
     return browser
 
 
@@ -234,7 +247,7 @@ def test_an_uploaded_image_and_an_attachment_are_served_by_nginx(stack, newest):
     editor = signed_in_editor(stack)
     status, page = editor.get("/admin/articles/image/add/")
     assert status == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = _csrf_token(page)
     alt = f"上传测试{secrets.token_hex(3)}"
     png = _png()
     body, content_type = _multipart(
@@ -350,7 +363,7 @@ def test_the_app_sees_the_readers_address_through_both_proxies(stack):
     reaches Varnish, and Varnish gunicorn, from 127.0.0.1), never one the client made up."""
     browser = Browser(stack.url)
     _status, page = browser.get("/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = _csrf_token(page)
     username = f"nobody-{secrets.token_hex(3)}"
     body = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token, "username": username, "password": "wrong"}
