@@ -59,8 +59,8 @@ INSTALLED_APPS = [
     "qxs.thirdparty_apps.AxesConfig",  # django-axes, named in Chinese
     # Second factor for staff (TOTP apps and one-time backup codes); see accounts/.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "qxs.thirdparty_apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in Chinese
+    "qxs.thirdparty_apps.StaticConfig",  # django_otp.plugins.otp_static, named in Chinese
     # Our apps. qxs holds the project-wide middleware and the page cache (and the migration
     # history of the site identity, now portal's); portal the home page and shared chrome.
     "qxs",
