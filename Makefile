@@ -10,7 +10,8 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help install install-dev run serve demo test lint format messages clean bench backup restore e2e
+.PHONY: help install install-dev run serve demo test lint format messages clean bench backup restore e2e \
+	stack stack-stop stack-test
 
 help:
 	@echo "make run      create .venv, install, migrate SQLite, load the demo, serve on 127.0.0.1:$(PORT)"
@@ -20,7 +21,9 @@ help:
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make backup   back up the database and media files into var/backups/<timestamp>/"
 	@echo "make restore  restore a backup (BACKUP=var/backups/<timestamp>, default the latest)"
-	@echo "make bench    PostgreSQL + 100,000 articles + gunicorn + wrk: writes var/bench.json"
+	@echo "make stack    nginx -> Varnish -> gunicorn on 127.0.0.1:$${STACK_PORT:-8080} (make stack-stop)"
+	@echo "make stack-test  the stack tests (tests/stack) through nginx and Varnish"
+	@echo "make bench    PostgreSQL + 100,000 articles + nginx/Varnish/gunicorn + wrk: var/bench.json"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +70,22 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The delivery path without Docker (deploy/stack.py): Debian's nginx and Varnish (apt-get when
+# missing) with the configuration files docker-compose mounts, gunicorn with production settings.
+# STACK_PORT (8080) is nginx's port; Varnish, gunicorn and Varnish's admin take the next three.
+# DATABASE_URL and REDIS_URL come from the environment (SQLite in var/ otherwise); var/stack.env
+# holds the settings for manage.py commands on the running stack. `make stack` again restarts it.
+stack: install
+	$(BIN)/python deploy/stack.py start
+
+stack-stop:
+	$(BIN)/python deploy/stack.py stop
+
+# Starts its own stack on ports 8150-8159 (PostgreSQL through a proxy the outage test cuts).
+stack-test: install-dev
+	$(BIN)/python -c "import deploy.stack as s; s.ensure_packages()"
+	$(BIN)/pytest tests/stack -m stack $(PYTEST_ARGS)
 
 # Needs a PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/qxs_bench);
 # installs wrk with apt-get when it is missing. See bench/run.py and the README.

@@ -1,23 +1,33 @@
-"""``make bench``: the public pages under load, against PostgreSQL with 100,000 articles.
+"""``make bench``: the readers' path under load, against PostgreSQL with 100,000 articles.
 
 1. PostgreSQL database ``qxs_bench`` (``BENCH_DATABASE_URL``), created and migrated if missing,
-   with the demo and 100,000 generated articles (``generate_content`` adds only what is absent).
-2. ``collectstatic``, then gunicorn with the production settings (``bench/settings.py`` adds only
-   ``/bench/hello/``), ``BENCH_WORKERS`` sync workers (3 by default, for 2 cores), and Redis as the
-   cache when ``redis-server`` is installed (started on a port of its own, emptied first).
-3. wrk (installed with apt-get when missing), 10 s a page: hello, then every page uncached (the
-   requests carry ``X-Bench-No-Cache``, which only the benchmark settings honour: the page cache
-   neither serves nor stores them; fragments and values kept per content generation are used as
-   on any request), then the list and article pages *after a change* (``X-Bench-Fresh-Generation``
-   also gives each request a content generation of its own, so everything kept per generation is
-   computed as on the first request after a publication), then hello again and the pages warm
-   from the page cache (each round is compared with the hello measured just before it).
-4. A table on stdout and ``var/bench.json``; a worker's resident memory after the run.
+   with the demo and ``BENCH_ARTICLES`` generated articles (``generate_content``, a command of the
+   bench app, adds only what is absent), and Redis on a port of its own when installed.
+2. The stack of ``make stack`` (deploy/stack.py: nginx → Varnish → gunicorn, the configuration
+   files docker-compose mounts) with ``bench/settings.py`` (production plus ``/bench/hello/``), and
+   a second gunicorn with ``bench/settings_cold.py``: every cache off (Django's ``DummyCache``, so
+   the app's page cache and every value it keeps miss; nothing in front).
+3. wrk (installed with apt-get when missing), ``BENCH_DURATION`` seconds a round:
+
+   - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app);
+   - ``static_file``: nginx serving a static file the size of the home page;
+   - ``<page>_cold``: each page from the cold gunicorn;
+   - ``article_long_tail_cold``: a random published article from the whole archive, a different
+     one for each request (``report.lua`` picks from a list of URLs);
+   - ``<page>_varnish``: straight to Varnish, warm; ``<page>_stack``: through nginx then Varnish,
+     warm (the readers' path); ``"cached": true`` when Varnish answered the check request ``HIT``;
+   - ``after_publish_home`` / ``after_publish_news_list``: an article is saved (as an editor's
+     publication: content generation bumped, purge queued) and its keys purged, then the first
+     request to the page through the stack is timed (``BENCH_PUBLISHES`` times);
+   - ``search_2char``, ``search_4char`` through the stack (never cached: every search is logged).
+4. A table on stdout (each row as a ratio to ``hello``, the warm rounds also to ``static_file``) and
+   ``var/bench.json``; the resident memory of the biggest gunicorn worker.
 
 Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATION`` (10),
-``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200), ``BENCH_REDIS_PORT``
-(8210), ``BENCH_REDIS`` (0: use the local-memory cache even when Redis is installed),
-``BENCH_PAGES`` (comma-separated names, to measure only some).
+``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200: nginx; Varnish, gunicorn,
+Varnish's admin and the cold gunicorn take the next four), ``BENCH_REDIS_PORT`` (8210),
+``BENCH_REDIS`` (0: no Redis), ``BENCH_PUBLISHES`` (20), ``BENCH_PAGES`` (comma-separated round
+names, to measure only some).
 """
 
 import json
@@ -27,6 +37,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -36,6 +47,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from deploy.stack import Stack, ensure_packages  # noqa: E402
+
 VAR = ROOT / "var"
 PYTHON = sys.executable
 LUA = Path(__file__).with_name("report.lua")
@@ -46,44 +62,18 @@ DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 PORT = int(os.environ.get("BENCH_PORT", "8200"))
+COLD_PORT = PORT + 4
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "8210"))
-BASE = f"http://127.0.0.1:{PORT}"
-NO_CACHE = {"X-Bench-No-Cache": "1"}
-AFTER_CHANGE = {**NO_CACHE, "X-Bench-Fresh-Generation": "1"}
-# Measured a third time as on the first request after a publication (``AFTER_CHANGE``).
-AFTER_CHANGE_PAGES = ("home", "news_list", "news_list_page_2000", "news_list_filtered", "article")
-# hello is measured again just before the cached round: on a shared machine the ceiling drifts
-# over the minutes a run takes, and each round is compared with the hello nearest to it.
-HELLO_AGAIN = "hello_before_cached"
-
-
-def site_environment(redis_url):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=DATABASE_URL,
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_STATIC_ROOT=str(VAR / "bench" / "static"),
-        DJANGO_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    else:
-        env.pop("REDIS_URL", None)
-    return env
+PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "20"))
+LONG_TAIL_URLS = 20000
+# The pages measured cold, warm in Varnish and warm through the stack.
+PAGES = ("home", "article", "pairs", "meeting", "news_list", "news_list_page_2000")
+PAGES += ("news_list_filtered",)
+SEARCHES = ("search_2char", "search_4char")
 
 
 def step(message):
     print(f"==> {message}", flush=True)
-
-
-def manage(env, *args, **kwargs):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, **kwargs
-    )
 
 
 def ensure_wrk():
@@ -115,6 +105,11 @@ def ensure_database():
     return version
 
 
+def port_is_free(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def start_redis():
     if os.environ.get("BENCH_REDIS", "1") == "0" or not shutil.which("redis-server"):
         return None, None
@@ -135,89 +130,107 @@ def start_redis():
     return process, f"redis://127.0.0.1:{REDIS_PORT}/0"
 
 
-def port_is_free(port):
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
+def bench_stack(redis_url):
+    environ = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "STACK_PORT": str(PORT),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    environ.pop("REDIS_URL", None)
+    environ.pop("DJANGO_ADMIN_URL", None)
+    if redis_url:
+        environ["REDIS_URL"] = redis_url
+    return Stack(environ, var_dir=VAR / "bench", settings="bench.settings", workers=WORKERS)
 
 
-def start_gunicorn(env):
-    if not port_is_free(PORT):
-        raise SystemExit(f"port {PORT} is in use: stop what runs there or set BENCH_PORT")
+def start_cold_gunicorn(stack):
+    """The same site with every cache off (bench/settings_cold.py), nothing in front."""
+    if not port_is_free(COLD_PORT):
+        raise SystemExit(f"port {COLD_PORT} is in use: stop what runs there or set BENCH_PORT")
+    env = {**stack.process_environment(), "DJANGO_SETTINGS_MODULE": "bench.settings_cold"}
+    env.pop("REDIS_URL", None)
     process = subprocess.Popen(
         [
             str(Path(PYTHON).with_name("gunicorn")),
             "qxs.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
+            *("--bind", f"127.0.0.1:{COLD_PORT}", "--workers", str(WORKERS)),
+            *("--worker-class", "sync", "--log-level", "warning"),
         ],
         cwd=ROOT,
         env=env,
     )
-    for _ in range(100):
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited while starting")
-        try:
-            urllib.request.urlopen(f"{BASE}/bench/hello/", timeout=2).read()
-            return process
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("gunicorn did not answer on /bench/hello/")
-
-
-def fetch(path, headers=None):
-    request = urllib.request.Request(BASE + path, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        for _ in range(150):
+            if process.poll() is not None:
+                raise SystemExit("the cold gunicorn exited while starting")
+            try:
+                url = f"http://127.0.0.1:{COLD_PORT}/bench/hello/"
+                urllib.request.urlopen(url, timeout=10).read()
+                return process
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise SystemExit("the cold gunicorn did not answer on /bench/hello/")
+    except BaseException:
+        process.terminate()
+        process.wait(timeout=30)
+        raise
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
 
 
-def pick_urls(env):
-    """The measured pages; the article and filter values come from the benchmark database."""
+def pick_urls(stack):
+    """The measured pages and the long-tail list, from the benchmark database."""
     code = (
-        "from articles.models import Article;"
-        "a = Article.objects.published().filter(is_stub=False)[100];"
-        "print(a.get_absolute_url());"
-        "print(Article.objects.count())"
+        "import json\n"
+        "from articles.models import Article\n"
+        "from articles.views import ArticleListView\n"
+        "from partnerships.models import Meeting\n"
+        "published = Article.objects.published().filter(is_stub=False)\n"
+        "pages = -(-Article.objects.published().count() // ArticleListView.paginate_by)\n"
+        f"tail = [a.get_absolute_url() for a in published.order_by('?')[:{LONG_TAIL_URLS}]]\n"
+        "print(json.dumps({'article': published[100].get_absolute_url(),\n"
+        "    'meeting': Meeting.objects.order_by('pk').first().get_absolute_url(),\n"
+        "    'page': min(2000, pages), 'total': Article.objects.count(), 'tail': tail}))"
     )
-    output = manage(env, "shell", "-c", code, capture_output=True).stdout.split()
-    article_url, total = output[-2], int(output[-1])
+    output = stack.manage("shell", "-c", code, capture_output=True, text=True).stdout
+    data = json.loads(output.strip().splitlines()[-1])
     quote = urllib.parse.quote
     pages = {
         "home": "/",
+        "article": data["article"],
+        "pairs": "/pairs/",
+        "meeting": data["meeting"],
         "news_list": "/news/",
-        "news_list_page_2000": "/news/?page=2000",
+        # Page 2000, or the last page of a smaller archive (BENCH_ARTICLES below 40,000).
+        "news_list_page_2000": f"/news/?page={data['page']}",
         "news_list_filtered": f"/news/?column=quality-cities&tag={quote('质量兴市')}",
-        "article": article_url,
         "search_2char": f"/search/?q={quote('质量')}",
         "search_4char": f"/search/?q={quote('质量兴市')}",
-        "pairs": "/pairs/",
     }
-    wanted = os.environ.get("BENCH_PAGES")
-    if wanted:
-        names = set(wanted.split(","))
-        pages = {name: url for name, url in pages.items() if name in names}
-    return pages, total
+    return pages, data["tail"], data["total"]
 
 
-def run_wrk(path, headers=None):
+def run_wrk(url, headers=None, url_list=None):
+    """wrk's numbers for ``url`` (or, with ``url_list``, a random path of that file per
+    request, against ``url``'s server)."""
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(LUA)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
+    env = {**os.environ, "BENCH_URL_LIST": str(url_list)} if url_list else None
     output = subprocess.run(
-        [*command, BASE + path], capture_output=True, text=True, check=True
+        [*command, url], capture_output=True, text=True, check=True, env=env
     ).stdout
     match = re.search(r"^BENCH (\{.*\})$", output, re.MULTILINE)
     if not match:
-        raise SystemExit(f"wrk printed no result for {path}:\n{output}")
+        raise SystemExit(f"wrk printed no result for {url}:\n{output}")
     data = json.loads(match.group(1))
     return {
         "rps": round(data["requests"] / (data["duration_us"] / 1e6), 1),
@@ -227,10 +240,66 @@ def run_wrk(path, headers=None):
     }
 
 
-def worker_rss_mb(master):
+def is_varnish_hit(url):
+    """Ask twice; True when Varnish answered the second time from its cache."""
+    fetch(url)
+    _status, headers, _body = fetch(url)
+    return headers.get("X-Cache") == "HIT"
+
+
+def after_publish(stack, pages):
+    """Save an article as an editor publishing would (in this process, with the stack's
+    settings), purge the keys a publication touches, then time the first request to each page
+    through the stack. Rows in wrk's shape: rps is 1 / the mean time of that first request;
+    ``cached`` is true if any of those first requests was a Varnish hit (the purge missed)."""
+    os.environ.update(stack.site_environment())
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+    from articles.models import Article
+    from qxs import surrogate
+
+    article = Article.objects.published().filter(is_stub=False).order_by("-published_at").first()
+    timings = {name: [] for name in pages}
+    errors = dict.fromkeys(pages, 0)
+    hits = dict.fromkeys(pages, 0)
+    for number in range(PUBLISHES):
+        for path in pages.values():
+            fetch(stack.url + path)  # in the cache before the publication
+        article.summary = f"基准测试发布 {number}"
+        article.save()
+        keys = " ".join([surrogate.NEWS, surrogate.HOME, surrogate.article(article.pk)])
+        request = urllib.request.Request(
+            stack.varnish_url + "/", method="PURGE", headers={"xkey-purge": keys}
+        )
+        urllib.request.urlopen(request, timeout=10).read()
+        for name, path in pages.items():
+            started = time.perf_counter()
+            status, headers, _body = fetch(stack.url + path)
+            timings[name].append(time.perf_counter() - started)
+            errors[name] += status != 200
+            # A hit means the purge did not reach the page: reported, never hidden.
+            hits[name] += headers.get("X-Cache") == "HIT"
+    rows = {}
+    for name, values in timings.items():
+        values.sort()
+        rows[f"after_publish_{name}"] = {
+            "rps": round(1 / statistics.mean(values), 1),
+            "p50_ms": round(statistics.median(values) * 1000, 2),
+            "p99_ms": round(values[min(len(values) - 1, int(len(values) * 0.99))] * 1000, 2),
+            "errors": errors[name],
+            "cached": hits[name] > 0,
+        }
+        if hits[name]:
+            print(f"    warning: {hits[name]} of {len(values)} first requests to {name} were hits")
+    return rows
+
+
+def worker_rss_mb(master_pid):
     """Resident memory of the biggest gunicorn worker (children of the master), in MB."""
     output = subprocess.run(
-        ["ps", "--ppid", str(master.pid), "-o", "rss="], capture_output=True, text=True
+        ["ps", "--ppid", str(master_pid), "-o", "rss="], capture_output=True, text=True
     ).stdout
     sizes = [int(value) for value in output.split()]
     return round(max(sizes) / 1024, 1) if sizes else None
@@ -252,80 +321,125 @@ def machine(redis_url, postgres_version):
     except (OSError, ValueError, IndexError):
         pass
     cache = "Redis" if redis_url else "local-memory cache"
+    versions = []
+    for command in (["nginx", "-v"], ["varnishd", "-V"]):
+        try:
+            text = subprocess.run(command, capture_output=True, text=True).stderr
+            versions.append(text.splitlines()[0].strip())
+        except (OSError, IndexError):
+            pass
     return (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}){memory}; "
         f"Python {platform.python_version()}, gunicorn {WORKERS} sync workers, "
-        f"PostgreSQL {postgres_version}, "
-        f"{cache}; wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per page"
+        f"PostgreSQL {postgres_version}, {cache}, {'; '.join(versions)}; "
+        f"wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per round"
     )
 
 
 def print_table(result):
-    """Each row's ratio is to the hello measured last before it (see ``HELLO_AGAIN``)."""
+    """Ratios to the hello measured last before each row, and for the warm rounds to
+    ``static_file``."""
     print()
-    print(f"{'page':34} {'cached':>6} {'req/s':>9} {'÷hello':>7}", end="")
+    print(f"{'round':30} {'cached':>6} {'req/s':>9} {'÷hello':>7} {'÷static':>8}", end="")
     print(f" {'p50 ms':>8} {'p99 ms':>8} {'err':>5}")
-    hello_rps = 0
+    hello_rps = static_rps = 0
     for name, row in result["pages"].items():
         if name.startswith("hello"):
             hello_rps = row["rps"]
+        if name == "static_file":
+            static_rps = row["rps"]
         ratio = row["rps"] / hello_rps if hello_rps else 0
+        warm = name.endswith(("_varnish", "_stack"))
+        static_ratio = f"{row['rps'] / static_rps:8.2f}" if warm and static_rps else f"{'':8}"
         print(
-            f"{name:34} {'yes' if row['cached'] else 'no':>6} {row['rps']:9.1f} {ratio:7.2f} "
-            f"{row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['errors']:5d}"
+            f"{name:30} {'yes' if row['cached'] else 'no':>6} {row['rps']:9.1f} {ratio:7.2f} "
+            f"{static_ratio} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['errors']:5d}"
         )
 
 
+def wanted(name):
+    names = os.environ.get("BENCH_PAGES")
+    return not names or name in names.split(",")
+
+
+def measure(result, name, url, cached=False, **kwargs):
+    if not wanted(name):
+        return
+    step(name)
+    result["pages"][name] = {**run_wrk(url, **kwargs), "cached": cached}
+
+
 def main():
-    # A SIGTERM (e.g. from `timeout`) unwinds normally, so gunicorn and Redis are stopped too.
+    # A SIGTERM (e.g. from `timeout`) unwinds normally, so every process is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_wrk()
+    ensure_packages()
     postgres_version = ensure_database()
     redis, redis_url = start_redis()
-    env = site_environment(redis_url)
-    gunicorn = None
+    stack = bench_stack(redis_url)
+    cold = None
     try:
-        step("migrate, demo content")
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "load_demo", "-v0")
+        stack.check_ports()
+        if not port_is_free(COLD_PORT):
+            raise SystemExit(f"port {COLD_PORT} is in use: stop what runs there or set BENCH_PORT")
+        stack.write_configs()
+        stack.prepare_site(demo=True)
         step(f"generate_content --articles {ARTICLES} (only what is absent)")
-        manage(env, "generate_content", "--articles", str(ARTICLES), "--seed", "1")
-        step("collectstatic")
-        manage(env, "collectstatic", "--noinput", "-v0")
-        pages, total = pick_urls(env)
+        stack.manage("generate_content", "--articles", str(ARTICLES), "--seed", "1")
+        pages, tail, total = pick_urls(stack)
+        tail_file = stack.dir / "long-tail-urls.txt"
+        tail_file.write_text("\n".join(tail) + "\n")
 
-        step(f"gunicorn on {BASE} with {WORKERS} workers")
-        gunicorn = start_gunicorn(env)
+        stack.launch()
+        cold = start_cold_gunicorn(stack)
+        cold_url = f"http://127.0.0.1:{COLD_PORT}"
         for name, path in pages.items():
-            status, _headers, _body = fetch(path, NO_CACHE)
+            status, _headers, _body = fetch(cold_url + path)
             print(f"    {name:22} {status} {path}")
             if status != 200:
                 raise SystemExit(f"{path} answered {status}")
+        # A static file the size of the home page, served by nginx from the collected files.
+        _status, _headers, home = fetch(cold_url + "/")
+        (stack.static_root / "bench").mkdir(exist_ok=True)
+        (stack.static_root / "bench" / "home-size.html").write_bytes(home)
 
         result = {"machine": machine(redis_url, postgres_version), "articles": total, "pages": {}}
-        step("hello")
-        run_wrk("/bench/hello/")  # warm the workers
-        result["pages"]["hello"] = {**run_wrk("/bench/hello/"), "cached": False}
-        step("uncached pages")
-        for name, path in pages.items():
-            result["pages"][name] = {**run_wrk(path, NO_CACHE), "cached": False}
-        step("the same pages after a change (every value kept per content generation cold)")
-        for name, path in pages.items():
-            if name in AFTER_CHANGE_PAGES:
-                row = run_wrk(path, AFTER_CHANGE)
-                result["pages"][f"{name}_after_change"] = {**row, "cached": False}
-        step("hello again, then the same pages warm from the cache")
-        result["pages"][HELLO_AGAIN] = {**run_wrk("/bench/hello/"), "cached": False}
-        for name, path in pages.items():
-            fetch(path)
-            _status, headers, _body = fetch(path)
-            cached = headers.get("X-Cache") == "hit"
-            result["pages"][f"{name}_cached"] = {**run_wrk(path), "cached": cached}
-        rss = worker_rss_mb(gunicorn)
+        step("hello (warming the workers first)")
+        run_wrk(stack.gunicorn_url + "/bench/hello/")
+        measure(result, "hello", stack.gunicorn_url + "/bench/hello/")
+        measure(result, "static_file", stack.url + "/static/bench/home-size.html")
+        for name in PAGES:
+            measure(result, f"{name}_cold", cold_url + pages[name])
+        measure(result, "article_long_tail_cold", cold_url + "/", url_list=tail_file)
+
+        measure(result, "hello_again", stack.gunicorn_url + "/bench/hello/")
+        for name in PAGES:
+            url = stack.varnish_url + pages[name]
+            measure(result, f"{name}_varnish", url, cached=is_varnish_hit(url))
+        for name in PAGES:
+            url = stack.url + pages[name]
+            measure(result, f"{name}_stack", url, cached=is_varnish_hit(url))
+        for name in SEARCHES:
+            measure(result, name, stack.url + pages[name])
+        if wanted("after_publish"):
+            step(f"after_publish ({PUBLISHES} publications)")
+            result["pages"].update(
+                after_publish(stack, {"home": pages["home"], "news_list": pages["news_list"]})
+            )
+        gunicorn_pid = stack.running().get("gunicorn")
+        rss = max(
+            filter(
+                None,
+                [worker_rss_mb(gunicorn_pid) if gunicorn_pid else None, worker_rss_mb(cold.pid)],
+            ),
+            default=None,
+        )
+        result["worker_rss_mb"] = rss
     finally:
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(timeout=30)
+        if cold is not None:
+            cold.send_signal(signal.SIGTERM)
+            cold.wait(timeout=30)
+        stack.stop(quiet=True)
         if redis is not None:
             redis.terminate()
             redis.wait(timeout=10)

@@ -23,3 +23,40 @@ def test_wrk_summary_becomes_rps_and_milliseconds(monkeypatch):
         "p99_ms": 9.0,
         "errors": 2,
     }
+
+
+def test_long_tail_round_hands_the_url_list_to_the_lua_script(monkeypatch, tmp_path):
+    """article_long_tail_cold: wrk gets the list's path in BENCH_URL_LIST, which report.lua reads
+    to pick a random path per request."""
+    urls = tmp_path / "urls.txt"
+    urls.write_text("/news/2020/01/1/\n/news/2020/01/2/\n")
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        seen["env"] = kwargs.get("env") or {}
+        line = (
+            'BENCH {"requests": 10, "duration_us": 1000000, "p50_us": 1, "p99_us": 2, "errors": 0}'
+        )
+        return subprocess.CompletedProcess(command, 0, stdout=line + "\n")
+
+    monkeypatch.setattr(run.subprocess, "run", fake_run)
+    assert run.run_wrk("http://127.0.0.1:1/", url_list=urls)["rps"] == 10.0
+    assert seen["env"]["BENCH_URL_LIST"] == str(urls)
+    assert "BENCH_URL_LIST" in run.LUA.read_text()
+
+
+def test_the_table_compares_warm_rounds_with_the_static_file(capsys):
+    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": False}
+    run.print_table(
+        {
+            "pages": {
+                "hello": {**row, "rps": 1000.0},
+                "static_file": {**row, "rps": 10000.0},
+                "home_cold": {**row, "rps": 100.0},
+                "home_stack": {**row, "rps": 5000.0, "cached": True},
+            }
+        }
+    )
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert lines["home_cold"][3] == "0.10"
+    assert lines["home_stack"][1:5] == ["yes", "5000.0", "5.00", "0.50"]

@@ -1,4 +1,5 @@
-"""docker-compose.yml is valid against the Compose schema and runs a WSGI app that imports."""
+"""docker-compose.yml is valid against the Compose schema, runs a WSGI app that imports, and puts
+nginx (`proxy`) and Varnish (`cache`) in front of it with the configuration files of deploy/."""
 
 import importlib
 import json
@@ -38,6 +39,52 @@ def test_compose_has_db_redis_and_web_with_health_checks(compose):
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
     assert any(volume.endswith("/app/var/media") for volume in web["volumes"])
     assert "pgdata" in compose["volumes"]
+
+
+def _mounts(service):
+    """{target: source} of a service's short-syntax volumes."""
+    mounts = {}
+    for volume in service.get("volumes", []):
+        source, target, *_ = volume.split(":")
+        mounts[target] = source
+    return mounts
+
+
+def test_only_the_proxy_is_published_and_web_is_reached_through_the_cache(compose):
+    services = compose["services"]
+    published = [name for name, service in services.items() if service.get("ports")]
+    assert published == ["proxy"]
+    web = services["web"]
+    assert web["environment"]["QXS_VARNISH_URLS"] == "http://cache:80"
+    assert web["environment"]["DJANGO_TRUSTED_PROXY_COUNT"] == "2"
+    assert services["cache"]["depends_on"]["web"]
+    assert services["proxy"]["depends_on"]["cache"]
+
+
+def test_cache_runs_varnish_7_with_the_repository_vcl(compose):
+    cache = compose["services"]["cache"]
+    assert cache["image"].startswith("varnish:7")
+    source = _mounts(cache)["/etc/varnish/default.vcl"]
+    vcl = (ROOT / source).read_text(encoding="utf-8")
+    assert vcl.startswith("vcl 4.1;")
+    assert "import xkey;" in vcl
+    # The backend is the web service on gunicorn's port, probed on the database health check.
+    assert '.host = "web";' in vcl and '.port = "8000";' in vcl
+    assert '.url = "/healthz/database";' in vcl
+
+
+def test_proxy_serves_static_and_media_from_the_volumes_web_writes(compose):
+    proxy, web = compose["services"]["proxy"], compose["services"]["web"]
+    mounts, web_mounts = _mounts(proxy), _mounts(web)
+    conf = (ROOT / mounts["/etc/nginx/conf.d/default.conf"]).read_text(encoding="utf-8")
+    assert "server cache:80;" in conf
+    for location, target, web_target in (
+        ("/static/", "/srv/qxs/static", "/app/var/staticfiles"),
+        ("/media/", "/srv/qxs/media", "/app/var/media"),
+    ):
+        assert re.search(rf"location {location} {{\s*alias {target}/;", conf), location
+        assert mounts[target] == web_mounts[web_target], location
+    assert set(compose["volumes"]) >= {"static", "media"}
 
 
 def _web_command(compose):
