@@ -1,6 +1,5 @@
 """The public news pages: list with filters, column, tag and date archives, and the article page."""
 
-import copy
 import datetime
 
 from django.db import connection
@@ -21,14 +20,14 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from partnerships.models import Agency, HelpingPair
-from qxs.cache import cached_for_generation, kept_for_generation
-from qxs.pagination import DeferredQuerySet, LargeArchivePaginationMixin
+from qxs.cache import cached_for_generation
+from qxs.pagination import LargeArchivePaginationMixin
 
 from .filters import ArticleAgency, ArticleFilter
 from .models import Article, Column, TaggedArticle
@@ -43,14 +42,14 @@ RELATED_LIMIT = 6
 RELATED_CANDIDATES = 200
 
 
-def archive_years(request=None):
+def archive_years():
     """Years that have published news, newest first (cached until public content changes).
 
     Two queries, each a few index probes: the first and last publication times, then one
     ``EXISTS`` per year between them in a single statement (counting each year's rows would
     read every published article: 40–70 ms at 100,000 against about 1 ms).
     """
-    return cached_for_generation("articles:archive-years", _archive_years, request=request)
+    return cached_for_generation("articles:archive-years", _archive_years)
 
 
 def _archive_years():
@@ -97,10 +96,8 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Both are read by the sidebar, which is kept per content generation: lazy, so they cost
-        # nothing while it is cached.
-        context.setdefault("columns", Column.objects.all())
-        context.setdefault("archive_years", SimpleLazyObject(lambda: archive_years(self.request)))
+        context.setdefault("columns", list(Column.objects.all()))
+        context.setdefault("archive_years", archive_years())
         return context
 
 
@@ -111,12 +108,11 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     """
 
     def get_queryset(self):
-        # Built only when the list's fragment is rendered. With filters, building it means a
-        # FilterSet, which copies every filter and its form field and validates the form (a
-        # query for a column or an agency).
+        # Without filters there is no FilterSet to build (it copies every filter and validates
+        # its form).
         if not set(self.request.GET) - {self.page_kwarg}:
-            return DeferredQuerySet(Article, super().get_queryset)
-        return DeferredQuerySet(Article, lambda: self.filterset.qs)
+            return super().get_queryset()
+        return self.filterset.qs
 
     @cached_property
     def filterset(self):
@@ -128,8 +124,8 @@ class ArticleListView(PublishedArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            filterset=SimpleLazyObject(lambda: self.filterset),
-            form=SimpleLazyObject(lambda: self.filterset.form),
+            filterset=self.filterset,
+            form=self.filterset.form,
             # As ``form.is_bound``: any parameter, the page number included.
             form_is_bound=bool(self.request.GET),
             page_title=_("新闻"),
@@ -212,8 +208,7 @@ class ArchiveView(PublishedArticleListMixin, ListView):
                 .values("month")
                 .annotate(count=Count("pk"))
             )
-            # Read by the list's fragment only when it is rendered.
-            months = SimpleLazyObject(lambda: list(by_month))
+            months = list(by_month)
         return super().get_context_data(
             page_title=title,
             archive_year=self.year,
@@ -223,34 +218,23 @@ class ArchiveView(PublishedArticleListMixin, ListView):
         )
 
 
-def published_article(request, pk):
-    """The published article ``pk`` with its column, or 404.
-
-    Kept in the process per content generation (``qxs.fragments``), as the page's fragments are:
-    publishing, editing or unpublishing anything changes the generation, and the entry is
-    dropped at the next scheduled publication. A signed-in editor reads the database. The cover
-    image and the meeting are read by fragments, so they are loaded (one query each) only when
-    those are rendered.
-    """
-    article = kept_for_generation(
-        request,
-        ("published-article", pk),
-        # Numbers that do not exist give None, which is not kept: they cannot crowd the store.
-        lambda: Article.objects.published().select_related("column").filter(pk=pk).first(),
-        weigh=lambda article: (
-            2 * (len(article.body) + len(article.summary) + len(article.title)) + 4096
-        ),
+def published_article(pk):
+    """The published article ``pk`` with what its page shows of its column, cover and meeting,
+    or 404."""
+    article = (
+        Article.objects.published()
+        .select_related("column", "cover_image", "meeting__venue")
+        .filter(pk=pk)
+        .first()
     )
     if article is None:
         raise Http404("No published article has this number.")
-    # A copy per request (its own field cache): what one request loads onto the article
-    # (prefetched tags, the cover image) stays with it, and the kept one stays as read.
-    return copy.copy(article)
+    return article
 
 
 def article_detail(request, year, month, pk):
     """An article's public page; a wrong year or month in the URL redirects (301) to the right."""
-    article = published_article(request, pk)
+    article = published_article(pk)
     canonical = article.get_absolute_url()
     if request.path != canonical:
         query = request.META.get("QUERY_STRING", "")
@@ -337,12 +321,8 @@ def column_neighbours(article):
 
 
 class ArticleRelations:
-    """What an article page shows besides the article's own row, each loaded at first use.
-
-    The page keeps its facts, attachments, neighbours and related news in fragments per content
-    generation (``{% fragment %}``), so while they are kept none of these queries runs; when a
-    fragment is rendered, they run once each (a fixed number, whatever the article links to).
-    """
+    """What an article page shows besides the article's own row (a fixed number of queries,
+    whatever the article links to)."""
 
     RELATIONS = ("tags", "agencies", "pairs", "attachments")
 
@@ -381,29 +361,26 @@ class ArticleRelations:
             return None, None
         return column_neighbours(self.article)
 
-    def lazy_context(self):
-        """The template's variables, each read from the database only when a fragment needs it."""
-        context = {
-            name: SimpleLazyObject(lambda name=name: self.linked[name]) for name in self.RELATIONS
+    def context(self):
+        newer, older = self.neighbours
+        return {
+            **self.linked,
+            "related_articles": self.related,
+            "newer_article": newer,
+            "older_article": older,
         }
-        context["related_articles"] = SimpleLazyObject(lambda: self.related)
-        context["newer_article"] = SimpleLazyObject(lambda: self.neighbours[0])
-        context["older_article"] = SimpleLazyObject(lambda: self.neighbours[1])
-        return context
 
 
 def render_article_page(request, article, *, preview=False):
     """Render an article exactly as its public page shows it.
 
-    The public detail view and the admin preview both call this, so a preview is the real page;
-    a preview never reads or fills the fragment store (its article may be unsaved).
+    The public detail view and the admin preview both call this, so a preview is the real page.
     """
     context = {
         "article": article,
         "preview": preview,
-        "fragment_cache_off": preview,
         "print_view": request.GET.get("print") == "1",
-        **ArticleRelations(article).lazy_context(),
+        **ArticleRelations(article).context(),
     }
     response = render(request, "articles/article_detail.html", context)
     if preview:

@@ -5,7 +5,6 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -85,16 +84,12 @@ class MeetingDetailView(DetailView):
     queryset = Meeting.objects.select_related("venue__parent", "organiser")
 
     def get_context_data(self, **kwargs):
-        """Everything but the meeting is lazy: the page's content is a fragment kept per content
-        generation, and its queries run (and are even built) only when it is rendered."""
         meeting = self.object
         return super().get_context_data(
-            participant_groups=SimpleLazyObject(lambda: participant_groups(meeting)),
-            regions=SimpleLazyObject(lambda: list(meeting.regions.order_by("code"))),
-            pairs=SimpleLazyObject(
-                lambda: list(HelpingPair.objects.with_agencies().filter(meeting=meeting))
-            ),
-            articles=SimpleLazyObject(lambda: meeting_articles(meeting)),
+            participant_groups=participant_groups(meeting),
+            regions=list(meeting.regions.order_by("code")),
+            pairs=list(HelpingPair.objects.with_agencies().filter(meeting=meeting)),
+            articles=meeting_articles(meeting),
             **kwargs,
         )
 
@@ -117,8 +112,7 @@ def meeting_articles(meeting):
 
 
 class PairListView(LargeArchivePaginationMixin, ListView):
-    """The pairs, their diagram and table: a fragment kept per content generation, so the rows
-    and the diagram are read (lazily) only when it is rendered; the count is cached."""
+    """The pairs, their diagram and table; the count is cached per content generation."""
 
     queryset = HelpingPair.objects.with_agencies().order_by("order", "pk")
     template_name = "partnerships/helpingpair_list.html"
@@ -127,7 +121,7 @@ class PairListView(LargeArchivePaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pairs = context["object_list"]
-        context["diagram"] = SimpleLazyObject(lambda: pairing_diagram(pairs))
+        context["diagram"] = pairing_diagram(pairs)
         context["pair_total"] = context["paginator"].count
         return context
 

@@ -7,7 +7,6 @@ from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,41 +20,33 @@ FONT_SIZE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 
 def home(request):
-    """The home page: latest news, featured articles, the symposium and the pairs at a glance.
-
-    Its content is a fragment kept per content generation (``{% fragment %}``), so everything
-    here is lazy: the queries run only when the fragment is rendered.
-    """
+    """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
     published = Article.objects.published().select_related("column")
-    featured = SimpleLazyObject(
-        lambda: list(
-            published.filter(featured=True, is_stub=False)
-            .select_related("cover_image")
-            .defer("body")[:3]
-        )
+    featured = list(
+        published.filter(featured=True, is_stub=False)
+        .select_related("cover_image")
+        .defer("body")[:3]
     )
-    latest = SimpleLazyObject(
-        lambda: list(
-            published.exclude(pk__in=[article.pk for article in featured]).only(
-                "title", "published_at", "created_at", "is_stub", "column__name", "column__slug"
-            )[:10]
-        )
+    latest = list(
+        published.exclude(pk__in=[article.pk for article in featured]).only(
+            "title", "published_at", "created_at", "is_stub", "column__name", "column__slug"
+        )[:10]
     )
     # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
-    symposium = SimpleLazyObject(
-        lambda: (
-            Meeting.objects.select_related("venue", "organiser")
-            .annotate(
-                pair_count=Count("pairs", distinct=True),
-                participant_count=Count("participants", distinct=True),
-            )
-            .order_by("-pair_count", "-start_date", "pk")
-            .first()
+    symposium = (
+        Meeting.objects.select_related("venue", "organiser")
+        .annotate(
+            pair_count=Count("pairs", distinct=True),
+            participant_count=Count("participants", distinct=True),
         )
+        .order_by("-pair_count", "-start_date", "pk")
+        .first()
     )
-    pairs = HelpingPair.objects.select_related(
-        "helper", "helped", "helper__division", "helped__division"
-    )[:8]
+    pairs = list(
+        HelpingPair.objects.select_related(
+            "helper", "helped", "helper__division", "helped__division"
+        )[:8]
+    )
     context = {
         "featured_articles": featured,
         "latest_articles": latest,
