@@ -26,6 +26,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from partnerships.models import Agency, HelpingPair
+from qxs import surrogate
 from qxs.cache import cached_for_generation
 from qxs.pagination import LargeArchivePaginationMixin
 
@@ -76,6 +77,11 @@ def _archive_years():
     return [year for year, has_news in zip(years, found, strict=True) if has_news]
 
 
+def article_keys(articles):
+    """The surrogate keys of ``articles`` (see ``qxs.surrogate``)."""
+    return [surrogate.article(article.pk) for article in articles if article is not None]
+
+
 class PublishedArticleListMixin(LargeArchivePaginationMixin):
     """Published articles, 20 a page; a page past the end or a bad page number is a 404.
 
@@ -98,6 +104,7 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
         context = super().get_context_data(**kwargs)
         context.setdefault("columns", list(Column.objects.all()))
         context.setdefault("archive_years", archive_years())
+        surrogate.add(self.request, surrogate.NEWS, *article_keys(context["object_list"]))
         return context
 
 
@@ -142,6 +149,7 @@ class ColumnView(PublishedArticleListMixin, ListView):
         return super().get_queryset().filter(column=self.column)
 
     def get_context_data(self, **kwargs):
+        surrogate.add(self.request, surrogate.column(self.column.pk))
         return super().get_context_data(
             column=self.column,
             page_title=self.column.name,
@@ -160,6 +168,7 @@ class TagView(PublishedArticleListMixin, ListView):
         return super().get_queryset().filter(pk__in=tagged)
 
     def get_context_data(self, **kwargs):
+        surrogate.add(self.request, surrogate.tag(self.tag.pk))
         context = super().get_context_data(
             tag=self.tag,
             page_title=_("标签：%(tag)s") % {"tag": self.tag.name},
@@ -376,12 +385,25 @@ def render_article_page(request, article, *, preview=False):
 
     The public detail view and the admin preview both call this, so a preview is the real page.
     """
+    relations = ArticleRelations(article).context()
     context = {
         "article": article,
         "preview": preview,
         "print_view": request.GET.get("print") == "1",
-        **ArticleRelations(article).context(),
+        **relations,
     }
+    if not preview:
+        surrogate.add(
+            request,
+            surrogate.article(article.pk),
+            surrogate.column(article.column_id),
+            article.meeting_id and surrogate.meeting(article.meeting_id),
+            *(surrogate.tag(tag.pk) for tag in relations["tags"]),
+            *(surrogate.agency(agency.pk) for agency in relations["agencies"]),
+            *(surrogate.pair(pair.pk) for pair in relations["pairs"]),
+            *article_keys(relations["related_articles"]),
+            *article_keys([relations["newer_article"], relations["older_article"]]),
+        )
     response = render(request, "articles/article_detail.html", context)
     if preview:
         response["Cache-Control"] = "private, no-store"

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from qxs import surrogate
 from qxs.pagination import LargeArchivePaginationMixin
 
 from . import opendata
@@ -42,6 +43,19 @@ def published_articles():
     return Article.objects.published().only("title", "published_at", "created_at")
 
 
+def article_keys(articles):
+    return [surrogate.article(article.pk) for article in articles]
+
+
+def pair_keys(pairs):
+    """A pair's key and its two agencies' (the pages show their names)."""
+    keys = []
+    for pair in pairs:
+        keys += [surrogate.pair(pair.pk), surrogate.agency(pair.helper_id)]
+        keys.append(surrogate.agency(pair.helped_id))
+    return keys
+
+
 def agreements_with_clauses():
     return Prefetch(
         "agreements",
@@ -53,6 +67,22 @@ def agreements_with_clauses():
 
 class MeetingListView(ListView):
     paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meetings = context["object_list"]
+        surrogate.add(
+            self.request,
+            surrogate.MEETINGS,
+            *(surrogate.meeting(meeting.pk) for meeting in meetings),
+            *(
+                surrogate.agency(meeting.organiser_id)
+                for meeting in meetings
+                if meeting.organiser_id
+            ),
+        )
+        return context
+
     queryset = (
         Meeting.objects.select_related("venue__parent", "organiser")
         .annotate(
@@ -85,11 +115,27 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
+        groups = participant_groups(meeting)
+        pairs = list(HelpingPair.objects.with_agencies().filter(meeting=meeting))
+        articles = meeting_articles(meeting)
+        surrogate.add(
+            self.request,
+            surrogate.meeting(meeting.pk),
+            meeting.organiser_id and surrogate.agency(meeting.organiser_id),
+            *(
+                surrogate.agency(participant.agency_id)
+                for _label, participants in groups
+                for participant in participants
+                if participant.agency_id
+            ),
+            *pair_keys(pairs),
+            *article_keys(articles),
+        )
         return super().get_context_data(
-            participant_groups=participant_groups(meeting),
+            participant_groups=groups,
             regions=list(meeting.regions.order_by("code")),
-            pairs=list(HelpingPair.objects.with_agencies().filter(meeting=meeting)),
-            articles=meeting_articles(meeting),
+            pairs=pairs,
+            articles=articles,
             **kwargs,
         )
 
@@ -123,6 +169,7 @@ class PairListView(LargeArchivePaginationMixin, ListView):
         pairs = context["object_list"]
         context["diagram"] = pairing_diagram(pairs)
         context["pair_total"] = context["paginator"].count
+        surrogate.add(self.request, surrogate.PAIRS, *pair_keys(pairs))
         return context
 
 
@@ -141,10 +188,18 @@ class PairDetailView(DetailView):
         years = {}
         for target in pair.target_years:
             years.setdefault(target.year, []).append(target)
+        articles = list(published_articles().filter(pairs=pair)[:RELATED_ARTICLES])
+        surrogate.add(
+            self.request,
+            *pair_keys([pair]),
+            pair.meeting_id and surrogate.meeting(pair.meeting_id),
+            *article_keys(articles),
+            *article_keys(activity.article for activity in activities if activity.article),
+        )
         return super().get_context_data(
             activities=activities,
             target_years=sorted(years.items()),
-            articles=published_articles().filter(pairs=pair)[:RELATED_ARTICLES],
+            articles=articles,
             **kwargs,
         )
 
@@ -180,6 +235,11 @@ class AgencyListView(ListView):
         context["kinds"] = Agency.Kind.choices
         context["current_kind"] = self.request.GET.get("kind", "")
         context["current_region"] = self.request.GET.get("region", "")
+        surrogate.add(
+            self.request,
+            surrogate.AGENCIES,
+            *(surrogate.agency(agency.pk) for agency in context["object_list"]),
+        )
         return context
 
 
@@ -193,10 +253,22 @@ class AgencyDetailView(DetailView):
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
+        pairs = list(HelpingPair.objects.with_agencies().involving([agency.pk]))
+        participations = list(participations)
+        articles = list(published_articles().filter(agencies=agency)[:RELATED_ARTICLES])
+        surrogate.add(
+            self.request,
+            surrogate.agency(agency.pk),
+            agency.parent_id and surrogate.agency(agency.parent_id),
+            *(surrogate.agency(child.pk) for child in agency.children.all()),
+            *pair_keys(pairs),
+            *(surrogate.meeting(item.meeting_id) for item in participations),
+            *article_keys(articles),
+        )
         return super().get_context_data(
-            pairs=HelpingPair.objects.with_agencies().involving([agency.pk]),
+            pairs=pairs,
             participations=participations,
-            articles=published_articles().filter(agencies=agency)[:RELATED_ARTICLES],
+            articles=articles,
             **kwargs,
         )
 
@@ -223,11 +295,25 @@ class RegionDetailView(DetailView):
             Q(helper__division__code__startswith=prefix)
             | Q(helped__division__code__startswith=prefix)
         )
+        agencies = list(agencies)
+        pairs = list(pairs)
+        meetings = list(Meeting.objects.filter(venue__code__startswith=prefix))
+        surrogate.add(
+            self.request,
+            surrogate.division(division.pk),
+            # A new agency, pair or meeting in the region changes these lists.
+            surrogate.AGENCIES,
+            surrogate.PAIRS,
+            surrogate.MEETINGS,
+            *(surrogate.agency(agency.pk) for agency in agencies),
+            *pair_keys(pairs),
+            *(surrogate.meeting(meeting.pk) for meeting in meetings),
+        )
         return super().get_context_data(
             children=division.children.order_by("code"),
             agencies=agencies,
             pairs=pairs,
-            meetings=Meeting.objects.filter(venue__code__startswith=prefix),
+            meetings=meetings,
             **kwargs,
         )
 
@@ -242,16 +328,17 @@ def _open_data_response(response, filename):
 
 
 def _pair_records(request):
-    return [
-        opendata.pair_record(pair, request.build_absolute_uri) for pair in opendata.pairs_queryset()
-    ]
+    pairs = list(opendata.pairs_queryset())
+    surrogate.add(request, surrogate.PAIRS, *pair_keys(pairs))
+    return [opendata.pair_record(pair, request.build_absolute_uri) for pair in pairs]
 
 
 def _agency_records(request):
-    return [
-        opendata.agency_record(agency, request.build_absolute_uri)
-        for agency in opendata.agencies_queryset()
-    ]
+    agencies = list(opendata.agencies_queryset())
+    surrogate.add(
+        request, surrogate.AGENCIES, *(surrogate.agency(agency.pk) for agency in agencies)
+    )
+    return [opendata.agency_record(agency, request.build_absolute_uri) for agency in agencies]
 
 
 @require_safe

@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -13,8 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article
 from partnerships.models import HelpingPair, Meeting
+from qxs import surrogate
 
 from .context_processors import FONT_SIZE_COOKIE, FONT_SIZES
+from .sitemaps import sitemaps
 
 FONT_SIZE_COOKIE_AGE = 365 * 24 * 60 * 60
 
@@ -46,6 +49,15 @@ def home(request):
         HelpingPair.objects.select_related(
             "helper", "helped", "helper__division", "helped__division"
         )[:8]
+    )
+    surrogate.add(
+        request,
+        surrogate.HOME,
+        surrogate.NEWS,
+        *(surrogate.article(article.pk) for article in [*featured, *latest]),
+        symposium and surrogate.meeting(symposium.pk),
+        *(surrogate.pair(pair.pk) for pair in pairs),
+        *(surrogate.agency(pk) for pair in pairs for pk in (pair.helper_id, pair.helped_id)),
     )
     context = {
         "featured_articles": featured,
@@ -137,3 +149,22 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sitemap_index(request):
+    """``/sitemap.xml``: Django's sitemap index, named by every section's surrogate keys."""
+    for section in sitemaps.values():
+        surrogate.add(request, *section.surrogate_keys)
+    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap-section")
+
+
+def sitemap_section(request, section):
+    """``/sitemap-<section>.xml``: one section, named by its surrogate keys.
+
+    A section lists the URLs of its set of rows with their dates, so it carries the key of that
+    set (``news``, ``pairs``...): the page changes when a row appears or goes. An edit that
+    changes only a row's ``lastmod`` shows within ``QXS_PAGE_CACHE_SECONDS``.
+    """
+    if section in sitemaps:
+        surrogate.add(request, *sitemaps[section].surrogate_keys)
+    return sitemap_views.sitemap(request, sitemaps, section=section)
