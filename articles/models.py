@@ -71,6 +71,10 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
         ]
+        # The related news reads the articles that came just before or after one, per tag.
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx"),
+        ]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -277,6 +281,41 @@ def record_article_version(article, *, created=False):
     if hasattr(article, "skip_history_when_saving"):
         del article.skip_history_when_saving
     ARTICLE_HISTORY.create_historical_record(article, "+" if created else "~")
+
+
+class RelatedNews(models.Model):
+    """One entry of an article's related-news box, stored in the order the box shows it.
+
+    Computed by ``articles.related`` when the article, its tags, agencies or manual choices, or
+    an article it could list change; never per request. Pages still read the entries through
+    ``published()``, so an entry whose article was unpublished, or whose time has not come, is
+    never shown.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("稿件"), on_delete=models.CASCADE, related_name="related_news"
+    )
+    related = models.ForeignKey(
+        Article,
+        verbose_name=_("相关稿件"),
+        on_delete=models.CASCADE,
+        related_name="listed_as_related",
+    )
+    position = models.PositiveSmallIntegerField(_("位置"))
+
+    class Meta:
+        verbose_name = _("相关新闻（自动）")
+        verbose_name_plural = _("相关新闻（自动）")
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="related_news_unique_position"
+            ),
+            models.UniqueConstraint(fields=["article", "related"], name="related_news_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.related_id}"
 
 
 class StatusChange(models.Model):

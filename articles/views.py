@@ -5,18 +5,14 @@ import datetime
 from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
-    IntegerField,
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,17 +26,15 @@ from qxs import surrogate
 from qxs.cache import cached_for_generation
 from qxs.pagination import LargeArchivePaginationMixin
 
-from .filters import ArticleAgency, ArticleFilter
-from .models import Article, Column, TaggedArticle
+from .filters import ArticleFilter
+from .models import Article, Attachment, Column, RelatedNews, TaggedArticle
+from .related import related_articles
 
-ArticleRelated = Article.related.through
+ArticleAgency = Article.agencies.through
+ArticlePair = Article.pairs.through
 
 # What a list row needs; the body stays in the database.
 LIST_FIELDS = ("title", "summary", "published_at", "created_at", "is_stub", "column__name")
-RELATED_LIMIT = 6
-# Related news is chosen among the articles most recently linked to each shared tag and agency,
-# so a tag on half the archive costs what a rare one does.
-RELATED_CANDIDATES = 200
 
 
 def archive_years():
@@ -227,12 +221,34 @@ class ArchiveView(PublishedArticleListMixin, ListView):
         )
 
 
+def _neighbour(newer):
+    """The id of the newer (or older) published article in the outer article's column.
+
+    Bounded by the article's own time (``__gte``/``__lte``) besides the exact tie-break, so
+    PostgreSQL seeks into ``article_column_pub_idx`` instead of walking it from one end.
+    """
+    when, pk = OuterRef("published_at"), OuterRef("pk")
+    same_column = Article.objects.published().filter(column_id=OuterRef("column_id"))
+    if newer:
+        rows = same_column.filter(published_at__gte=when).filter(
+            Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk)
+        )
+        rows = rows.order_by("published_at", "pk")
+    else:
+        rows = same_column.filter(published_at__lte=when).filter(
+            Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk)
+        )
+        rows = rows.order_by("-published_at", "-pk")
+    return Subquery(rows.values("pk")[:1])
+
+
 def published_article(pk):
     """The published article ``pk`` with what its page shows of its column, cover and meeting,
-    or 404."""
+    and the ids of its newer and older neighbours in the column (one query), or 404."""
     article = (
         Article.objects.published()
         .select_related("column", "cover_image", "meeting__venue")
+        .annotate(newer_id=_neighbour(newer=True), older_id=_neighbour(newer=False))
         .filter(pk=pk)
         .first()
     )
@@ -251,133 +267,112 @@ def article_detail(request, year, month, pk):
     return render_article_page(request, article)
 
 
-def related_articles(article, tag_ids, agency_ids, limit=RELATED_LIMIT):
-    """Related news in one query: manual choices first, then by shared tags and agencies.
-
-    Only published articles; taggit's ``similar_objects()`` is avoided because it loads every
-    tagged row. The candidates are the manual choices and the ``RELATED_CANDIDATES`` newest
-    articles sharing a tag, and as many sharing an agency, each set read from an index; their
-    ``UNION`` is looked up by primary key, so only those few hundred rows are scored, however
-    large the archive (an ``OR`` of the sets would make PostgreSQL scan every article).
-    """
-    manual = ArticleRelated.objects.filter(from_article_id=article.pk)
-    candidate_sets = [manual.values("to_article_id")]
-    shared_tags = shared_agencies = Value(0, output_field=IntegerField())
-    if tag_ids:
-        tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
-        newest = tagged.order_by("-content_object_id").values("content_object_id")
-        candidate_sets.append(newest[:RELATED_CANDIDATES])
-        shared_tags = _count(tagged.filter(content_object_id=OuterRef("pk")), "content_object_id")
-    if agency_ids:
-        linked = ArticleAgency.objects.filter(agency_id__in=agency_ids)
-        newest = linked.order_by("-article_id").values("article_id")
-        candidate_sets.append(newest[:RELATED_CANDIDATES])
-        shared_agencies = _count(linked.filter(article_id=OuterRef("pk")), "article_id")
-    # A sliced query cannot be a member of a compound statement on SQLite, so each set is a
-    # plain primary-key lookup with its slice inside.
-    first, *others = [
-        Article.objects.filter(pk__in=ids).order_by().values("pk") for ids in candidate_sets
-    ]
-    candidates = first.union(*others) if others else first
-    return list(
-        Article.objects.published()
-        .filter(pk__in=candidates)
-        .exclude(pk=article.pk)
-        .annotate(
-            is_manual=Exists(manual.filter(to_article_id=OuterRef("pk"))),
-            score=shared_tags + shared_agencies,
-        )
-        .order_by("-is_manual", "-score", "-published_at", "-pk")
-        .only("title", "published_at", "created_at", "is_stub")[:limit]
-    )
-
-
-def _count(rows, group_field):
-    """A correlated ``COUNT(*)`` of ``rows`` as an integer subquery (0 when there are none)."""
-    counted = rows.order_by().values(group_field).annotate(n=Count("*")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def column_neighbours(article):
-    """The newer and the older published article of the same column (or None).
+    """The newer and the older published article of the same column (or None)."""
+    ids = (
+        Article.objects.filter(pk=article.pk)
+        .annotate(newer_id=_neighbour(newer=True), older_id=_neighbour(newer=False))
+        .values_list("newer_id", "older_id")
+        .first()
+    )
+    rows = Article.objects.in_bulk([pk for pk in ids or () if pk])
+    return tuple(rows.get(pk) for pk in ids or (None, None))
 
-    Each query is bounded by the article's own time (``__gte``/``__lte``) besides the exact
-    tie-break, so PostgreSQL seeks into ``article_column_pub_idx`` instead of walking it from
-    one end until the condition first holds.
+
+def linked_facts(article):
+    """The article's tags, agencies, pairs and attachments, in one ``UNION`` query.
+
+    Each row is ``(kind, id, text1, text2, text3, text4, order, size)``; they become plain model
+    instances carrying what the page shows (names, links, file and size).
     """
-    if article.published_at is None:
-        return None, None
-    same_column = (
+    pk = article.pk
+    blank, zero = Value(""), Value(0)
+    tags = TaggedArticle.objects.filter(content_object_id=pk).values_list(
+        Value("tag"), "tag_id", "tag__name", "tag__slug", blank, blank, zero, zero
+    )
+    agencies = ArticleAgency.objects.filter(article_id=pk).values_list(
+        Value("agency"), "agency_id", "agency__name", "agency__short_name", blank, blank, zero, zero
+    )
+    pairs = ArticlePair.objects.filter(article_id=pk).values_list(
+        Value("pair"),
+        "helpingpair_id",
+        "helpingpair__helper__name",
+        "helpingpair__helper__short_name",
+        "helpingpair__helped__name",
+        "helpingpair__helped__short_name",
+        "helpingpair__order",
+        zero,
+    )
+    attachments = Attachment.objects.filter(article_id=pk).values_list(
+        Value("attachment"), "pk", "title", "file", blank, blank, "order", "size"
+    )
+    facts = {"tags": [], "agencies": [], "pairs": [], "attachments": []}
+    if pk is None:
+        return facts
+    rows = tags.order_by().union(
+        agencies.order_by(), pairs.order_by(), attachments.order_by(), all=True
+    )
+    for kind, row_pk, text1, text2, text3, text4, order, size in rows:
+        if kind == "tag":
+            facts["tags"].append(Tag(pk=row_pk, name=text1, slug=text2))
+        elif kind == "agency":
+            facts["agencies"].append(Agency(pk=row_pk, name=text1, short_name=text2))
+        elif kind == "pair":
+            pair = HelpingPair(pk=row_pk, order=order)
+            pair.helper = Agency(name=text1, short_name=text2)
+            pair.helped = Agency(name=text3, short_name=text4)
+            facts["pairs"].append(pair)
+        else:
+            facts["attachments"].append(
+                Attachment(pk=row_pk, title=text1, file=text2, order=order, size=size)
+            )
+    facts["tags"].sort(key=lambda tag: tag.name)
+    facts["agencies"].sort(key=lambda agency: agency.name)
+    facts["pairs"].sort(key=lambda pair: (pair.order, pair.pk))
+    facts["attachments"].sort(key=lambda attachment: (attachment.order, attachment.pk))
+    return facts
+
+
+def stored_related_and_neighbours(article):
+    """The stored related news (``articles.related``) and the column neighbours, one query.
+
+    Read through ``published()``: an entry unpublished since, or not yet due, is left out.
+    """
+    listed = RelatedNews.objects.filter(article_id=article.pk)
+    neighbour_ids = [pk for pk in (article.newer_id, article.older_id) if pk]
+    rows = (
         Article.objects.published()
-        .filter(column_id=article.column_id)
-        .exclude(pk=article.pk)
-        .only("title", "published_at", "created_at")
-    )
-    when = article.published_at
-    newer = (
-        same_column.filter(published_at__gte=when)
-        .filter(Q(published_at__gt=when) | Q(pk__gt=article.pk))
-        .order_by("published_at", "pk")
-        .first()
-    )
-    older = (
-        same_column.filter(published_at__lte=when)
-        .filter(Q(published_at__lt=when) | Q(pk__lt=article.pk))
-        .order_by("-published_at", "-pk")
-        .first()
-    )
-    return newer, older
-
-
-class ArticleRelations:
-    """What an article page shows besides the article's own row (a fixed number of queries,
-    whatever the article links to)."""
-
-    RELATIONS = ("tags", "agencies", "pairs", "attachments")
-
-    def __init__(self, article):
-        self.article = article
-
-    @cached_property
-    def linked(self):
-        """The article's tags, agencies, pairs and attachments, by name (four queries)."""
-        article = self.article
-        if article.pk is None:
-            return {name: [] for name in self.RELATIONS}
-        prefetch_related_objects(
-            [article],
-            "tags",
-            Prefetch("agencies", queryset=Agency.objects.select_related("division")),
-            Prefetch("pairs", queryset=HelpingPair.objects.select_related("helper", "helped")),
-            "attachments",
+        .filter(Q(pk__in=listed.values("related_id")) | Q(pk__in=neighbour_ids))
+        .annotate(
+            position=Subquery(listed.filter(related_id=OuterRef("pk")).values("position")[:1])
         )
-        return {name: list(getattr(article, name).all()) for name in self.RELATIONS}
+        .only("title", "published_at", "created_at", "is_stub")
+    )
+    by_pk = {row.pk: row for row in rows}
+    related = sorted(
+        (row for row in by_pk.values() if row.position is not None), key=lambda row: row.position
+    )
+    return related, by_pk.get(article.newer_id), by_pk.get(article.older_id)
 
-    @cached_property
-    def related(self):
-        if self.article.pk is None:
-            return []
-        linked = self.linked
-        return related_articles(
-            self.article,
-            [tag.pk for tag in linked["tags"]],
-            [agency.pk for agency in linked["agencies"]],
+
+def article_page_context(article, *, preview=False):
+    """What the page shows besides the article's row (two queries; the preview computes its
+    related news and neighbours afresh, since its article may be unsaved or unpublished)."""
+    facts = linked_facts(article)
+    if preview:
+        related = (
+            related_articles(
+                article,
+                [tag.pk for tag in facts["tags"]],
+                [agency.pk for agency in facts["agencies"]],
+            )
+            if article.pk
+            else []
         )
-
-    @cached_property
-    def neighbours(self):
-        if self.article.pk is None:
-            return None, None
-        return column_neighbours(self.article)
-
-    def context(self):
-        newer, older = self.neighbours
-        return {
-            **self.linked,
-            "related_articles": self.related,
-            "newer_article": newer,
-            "older_article": older,
-        }
+        newer, older = column_neighbours(article) if article.pk else (None, None)
+    else:
+        related, newer, older = stored_related_and_neighbours(article)
+    return {**facts, "related_articles": related, "newer_article": newer, "older_article": older}
 
 
 def render_article_page(request, article, *, preview=False):
@@ -385,7 +380,7 @@ def render_article_page(request, article, *, preview=False):
 
     The public detail view and the admin preview both call this, so a preview is the real page.
     """
-    relations = ArticleRelations(article).context()
+    relations = article_page_context(article, preview=preview)
     context = {
         "article": article,
         "preview": preview,

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from articles.filters import ArticleFilter
 from articles.models import Article
-from articles.views import column_neighbours, related_articles
+from articles.related import related_articles
+from articles.views import column_neighbours
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -433,9 +434,6 @@ def test_scheduled_article_appears_when_its_time_comes(client, time_machine):
 def test_related_news_manual_first_then_shared_tags_and_agencies_in_one_query():
     """Manual choices lead, then articles sharing more tags and agencies; published only."""
     agency = AgencyFactory()
-    article = ArticleFactory(published_at=at(2004, 9, 22))
-    article.tags.add("质量兴市", "振兴东北")
-    article.agencies.add(agency)
     manual = ArticleFactory(title="手动相关", published_at=at(2001, 1, 1))
     two_shared = ArticleFactory(title="两项相同", published_at=at(2002, 1, 1))
     two_shared.tags.add("质量兴市")
@@ -446,6 +444,9 @@ def test_related_news_manual_first_then_shared_tags_and_agencies_in_one_query():
     draft = ArticleFactory(title="草稿相关", status=Article.Status.DRAFT)
     draft.tags.add("质量兴市")
     manual_draft = ArticleFactory(title="手动但未发布", status=Article.Status.DRAFT)
+    article = ArticleFactory(published_at=at(2004, 9, 22))
+    article.tags.add("质量兴市", "振兴东北")
+    article.agencies.add(agency)
     article.related.add(manual, manual_draft)
 
     tags = list(article.tags.all())
@@ -457,9 +458,9 @@ def test_related_news_manual_first_then_shared_tags_and_agencies_in_one_query():
 
 
 def test_related_news_without_tags_or_agencies_are_the_manual_ones():
-    article = ArticleFactory()
     manual = ArticleFactory(title="手动相关")
     ArticleFactory(title="别的")
+    article = ArticleFactory()
     article.related.add(manual)
     assert [item.title for item in related_articles(article, [], [])] == ["手动相关"]
 

@@ -33,21 +33,27 @@ def at(year, month, day):
 
 
 @pytest.fixture
-def site():
-    """An article with everything an article page shows, and the things around it."""
+def site(django_capture_on_commit_callbacks):
+    """An article with everything an article page shows, and the things around it (its related
+    news stored as after a commit)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return _site()
+
+
+def _site():
     column = ColumnFactory(slug="work")
     meeting = MeetingFactory()
     pair = HelpingPairFactory(meeting=meeting)
     MeetingParticipantFactory(meeting=meeting, agency=pair.helper)
     agency = pair.helper
+    manual = ArticleFactory(title="手动相关", published_at=at(2003, 1, 1))
+    shared = ArticleFactory(title="同一标签", published_at=at(2003, 2, 1))
+    shared.tags.add("质量兴市")
     older = ArticleFactory(title="较早", column=column, published_at=at(2004, 9, 1))
     article = ArticleFactory(
         title="正文", column=column, published_at=at(2004, 9, 10), meeting=meeting, featured=True
     )
     newer = ArticleFactory(title="较新", column=column, published_at=at(2004, 9, 20))
-    manual = ArticleFactory(title="手动相关", published_at=at(2003, 1, 1))
-    shared = ArticleFactory(title="同一标签", published_at=at(2003, 2, 1))
-    shared.tags.add("质量兴市")
     article.tags.add("质量兴市")
     article.agencies.add(agency)
     article.pairs.add(pair)
