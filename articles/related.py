@@ -242,6 +242,9 @@ def _article_deleted(sender, instance, **kwargs):
     )
     listing.discard(instance.pk)
     if listing:
+        # The cascade empties their entries, so the recomputed box may equal what is left:
+        # their pages still showed the deleted article.
+        purge(*(surrogate.article(pk) for pk in listing))
         schedule(listing)
 
 
