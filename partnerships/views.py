@@ -3,8 +3,9 @@
 Every page runs a fixed number of queries whatever the number of rows (tests assert it).
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, FilteredRelation, Prefetch, Q, Value
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -23,7 +24,7 @@ from .models import (
     HelpingPair,
     Meeting,
     MeetingParticipant,
-    attach_target_years,
+    attach_loaded_target_years,
 )
 
 RELATED_ARTICLES = 10
@@ -93,15 +94,41 @@ class MeetingListView(ListView):
     )
 
 
-def participant_groups(meeting):
-    """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``."""
-    participants = (
-        meeting.participants.select_related("agency__division")
-        .prefetch_related("agency__honours")
-        .order_by("order", "pk")
+AgencyHonour = Agency.honours.through
+MeetingRegion = Meeting.regions.through
+
+
+def regions_and_honours(meeting):
+    """The meeting's regions, and the honours of its participants by agency, in one ``UNION``."""
+    regions = MeetingRegion.objects.filter(meeting_id=meeting.pk).values_list(
+        Value("region"), "division_id", "division__code", "division__name"
     )
+    honours = AgencyHonour.objects.filter(
+        agency__meeting_participations__meeting_id=meeting.pk
+    ).values_list(Value("honour"), "agency_id", "honour__name", "honour__name")
+    found_regions, found_honours = [], {}
+    for kind, pk, code_or_name, name in regions.order_by().union(honours.order_by(), all=True):
+        if kind == "region":
+            found_regions.append(Division(pk=pk, code=code_or_name, name=name))
+        else:
+            names = found_honours.setdefault(pk, [])
+            if name not in names:
+                names.append(name)
+    found_regions.sort(key=lambda division: division.code)
+    return found_regions, {pk: sorted(names) for pk, names in found_honours.items()}
+
+
+def participant_groups(meeting, honours=None):
+    """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``.
+
+    Each participant gets ``honours``, the names of its agency's honours (from ``honours``, by
+    agency id).
+    """
+    participants = meeting.participants.select_related("agency__division").order_by("order", "pk")
+    honours = honours or {}
     by_role = {}
     for participant in participants:
+        participant.honours = honours.get(participant.agency_id, [])
         by_role.setdefault(participant.role, []).append(participant)
     return [
         (MeetingParticipant.Role(role).label, by_role[role])
@@ -115,7 +142,8 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        groups = participant_groups(meeting)
+        regions, honours = regions_and_honours(meeting)
+        groups = participant_groups(meeting, honours)
         pairs = list(HelpingPair.objects.with_agencies().filter(meeting=meeting))
         articles = meeting_articles(meeting)
         surrogate.add(
@@ -133,7 +161,7 @@ class MeetingDetailView(DetailView):
         )
         return super().get_context_data(
             participant_groups=groups,
-            regions=list(meeting.regions.order_by("code")),
+            regions=regions,
             pairs=pairs,
             articles=articles,
             **kwargs,
@@ -179,12 +207,23 @@ class PairDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         pair = self.object
-        activities = list(
-            pair.activities.order_by("date", "pk").prefetch_related(
-                Prefetch("article", queryset=published_articles())
-            )
+        # The report of each activity, in the same query, when the public may see it (the
+        # conditions of ``ArticleQuerySet.published()``).
+        reported = FilteredRelation(
+            "article",
+            condition=Q(article__status=Article.Status.PUBLISHED)
+            & Q(article__published_at__lte=timezone.now()),
         )
-        attach_target_years([pair], until=None)
+        activities = list(
+            pair.activities.order_by("date", "pk")
+            .annotate(report=reported)
+            .select_related("report")
+            .defer("report__body", "report__summary")
+        )
+        for activity in activities:
+            activity.article = getattr(activity, "report", None)
+        pair.loaded_activities = activities
+        attach_loaded_target_years(pair, until=None)
         years = {}
         for target in pair.target_years:
             years.setdefault(target.year, []).append(target)
@@ -244,12 +283,24 @@ class AgencyListView(ListView):
 
 
 class AgencyDetailView(DetailView):
-    queryset = Agency.objects.select_related("division__parent__parent", "parent").prefetch_related(
-        "honours", "children"
-    )
+    queryset = Agency.objects.select_related("division__parent__parent", "parent")
 
     def get_context_data(self, **kwargs):
         agency = self.object
+        honours = AgencyHonour.objects.filter(agency_id=agency.pk).values_list(
+            Value("honour"), "honour_id", "honour__name"
+        )
+        children = Agency.objects.filter(parent_id=agency.pk).values_list(
+            Value("child"), "pk", "name"
+        )
+        agency.honour_names, agency.child_agencies = [], []
+        for kind, pk, name in honours.order_by().union(children.order_by(), all=True):
+            if kind == "honour":
+                agency.honour_names.append(name)
+            else:
+                agency.child_agencies.append(Agency(pk=pk, name=name))
+        agency.honour_names.sort()
+        agency.child_agencies.sort(key=lambda child: child.name)
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
@@ -260,7 +311,7 @@ class AgencyDetailView(DetailView):
             self.request,
             surrogate.agency(agency.pk),
             agency.parent_id and surrogate.agency(agency.parent_id),
-            *(surrogate.agency(child.pk) for child in agency.children.all()),
+            *(surrogate.agency(child.pk) for child in agency.child_agencies),
             *pair_keys(pairs),
             *(surrogate.meeting(item.meeting_id) for item in participations),
             *article_keys(articles),
