@@ -139,7 +139,18 @@ def refresh(pks):
 
 def refresh_all(batch_size=500, progress=None):
     """Recompute every stored box (the backfill; after bulk writes without signals)."""
-    pks = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    return refresh_in_batches(
+        Article.objects.order_by("pk").values_list("pk", flat=True), batch_size, progress
+    )
+
+
+def refresh_in_batches(pks, batch_size=500, progress=None):
+    """:func:`refresh` of ``pks``, a batch at a time; returns how many boxes changed.
+
+    Enough after inserting new articles in bulk: only articles added after them, or that list
+    them, could list them, and there are none yet.
+    """
+    pks = sorted(pks)
     changed = 0
     for start in range(0, len(pks), batch_size):
         changed += len(refresh(pks[start : start + batch_size]))

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles.models import Article, Column, TaggedArticle
+from articles.related import refresh_in_batches as refresh_related_news
 from partnerships.models import Agency, Division, HelpingPair, Meeting
 from qxs.cache import bump_content_generation
 
@@ -427,6 +428,10 @@ class Command(BaseCommand):
         )
         if created_ids and not no_index:
             self._index(created_ids)
+        if created_ids:
+            # bulk_create sends no signals: store the related news as saves would have.
+            self.stdout.write("计算相关新闻……")
+            refresh_related_news(created_ids)
         if created_ids:
             self._analyze()
         # bulk_create sends no signals: make cached pages show the new articles.
