@@ -23,6 +23,7 @@ from partnerships.models import Agency, Division, HelpingPair
 from qxs import surrogate
 from qxs.cache import cached_for_generation
 from qxs.pagination import LargeArchivePaginationMixin
+from qxs.prepared import PreparedQuery
 
 from .filters import ArticleFilter
 from .models import Article, Attachment, Column, RelatedNews, TaggedArticle
@@ -342,13 +343,7 @@ def column_neighbours(article):
     return tuple(rows.get(pk) for pk in ids or (None, None))
 
 
-def linked_facts(article):
-    """The article's tags, agencies, pairs and attachments, in one ``UNION`` query.
-
-    Each row is ``(kind, id, text1, text2, text3, text4, order, size)``; they become plain model
-    instances carrying what the page shows (names, links, file and size).
-    """
-    pk = article.pk
+def _facts_query(pk, now):
     blank, zero = Value(""), Value(0)
     tags = TaggedArticle.objects.filter(content_object_id=pk).values_list(
         Value("tag"), "tag_id", "tag__name", "tag__slug", blank, blank, zero, zero
@@ -369,13 +364,26 @@ def linked_facts(article):
     attachments = Attachment.objects.filter(article_id=pk).values_list(
         Value("attachment"), "pk", "title", "file", blank, blank, "order", "size"
     )
-    facts = {"tags": [], "agencies": [], "pairs": [], "attachments": []}
-    if pk is None:
-        return facts
-    rows = tags.order_by().union(
+    return tags.order_by().union(
         agencies.order_by(), pairs.order_by(), attachments.order_by(), all=True
     )
-    for kind, row_pk, text1, text2, text3, text4, order, size in rows:
+
+
+FACTS_QUERY = PreparedQuery(_facts_query)
+
+
+def linked_facts(article):
+    """The article's tags, agencies, pairs and attachments, in one ``UNION`` query.
+
+    Each row is ``(kind, id, text1, text2, text3, text4, order, size)``; they become plain model
+    instances carrying what the page shows (names, links, file and size).
+    """
+    facts = {"tags": [], "agencies": [], "pairs": [], "attachments": []}
+    if article.pk is None:
+        return facts
+    for kind, row_pk, text1, text2, text3, text4, order, size in FACTS_QUERY.rows(
+        pk=article.pk, now=timezone.now()
+    ):
         if kind == "tag":
             facts["tags"].append(Tag(pk=row_pk, name=text1, slug=text2))
         elif kind == "agency":
@@ -396,25 +404,48 @@ def linked_facts(article):
     return facts
 
 
+ROW_FIELDS = ("id", "title", "published_at", "created_at", "is_stub")
+
+
+def _related_query(pk, newer, older, now):
+    listed = RelatedNews.objects.filter(article_id=pk).order_by()
+    # A UNION of the two sets, looked up by primary key: an OR of them makes PostgreSQL scan
+    # every article.
+    wanted = listed.values("related_id").union(
+        Article.objects.filter(pk__in=[newer, older]).order_by().values("pk")
+    )
+    return (
+        Article.objects.published(now)
+        .filter(pk__in=wanted)
+        .order_by()
+        .annotate(
+            position=Subquery(listed.filter(related_id=OuterRef("pk")).values("position")[:1])
+        )
+        .values_list(*ROW_FIELDS, "position")
+    )
+
+
+RELATED_QUERY = PreparedQuery(_related_query, ids=("pk", "newer", "older"))
+
+
 def stored_related_and_neighbours(article):
     """The stored related news (``articles.related``) and the column neighbours, one query.
 
     Read through ``published()``: an entry unpublished since, or not yet due, is left out.
     """
-    listed = RelatedNews.objects.filter(article_id=article.pk)
-    neighbour_ids = [pk for pk in (article.newer_id, article.older_id) if pk]
-    rows = (
-        Article.objects.published()
-        .filter(Q(pk__in=listed.values("related_id")) | Q(pk__in=neighbour_ids))
-        .annotate(
-            position=Subquery(listed.filter(related_id=OuterRef("pk")).values("position")[:1])
-        )
-        .only("title", "published_at", "created_at", "is_stub")
+    rows = RELATED_QUERY.rows(
+        pk=article.pk,
+        newer=article.newer_id or 0,
+        older=article.older_id or 0,
+        now=timezone.now(),
     )
-    by_pk = {row.pk: row for row in rows}
-    related = sorted(
-        (row for row in by_pk.values() if row.position is not None), key=lambda row: row.position
-    )
+    by_pk, positions = {}, {}
+    for *values, position in rows:
+        row = Article.from_db("default", ROW_FIELDS, values)
+        by_pk[row.pk] = row
+        if position is not None:
+            positions[row.pk] = position
+    related = [by_pk[pk] for pk in sorted(positions, key=positions.get)]
     return related, by_pk.get(article.newer_id), by_pk.get(article.older_id)
 
 
