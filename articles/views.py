@@ -19,14 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from partnerships.models import Agency, Division, HelpingPair
+from partnerships.models import Agency, Division, HelpingPair, Meeting
 from qxs import surrogate
 from qxs.cache import cached_for_generation
 from qxs.pagination import LargeArchivePaginationMixin
 from qxs.prepared import PreparedQuery
 
 from .filters import ArticleFilter
-from .models import Article, Attachment, Column, RelatedNews, TaggedArticle
+from .models import Article, Attachment, Column, Image, RelatedNews, TaggedArticle
 from .related import related_articles
 
 ArticleAgency = Article.agencies.through
@@ -306,18 +306,64 @@ def _neighbour(newer):
     return Subquery(rows.values("pk")[:1])
 
 
+# What the article page shows of the article and the rows it points to, read in one query.
+ARTICLE_FIELDS = tuple(field.attname for field in Article._meta.concrete_fields)
+COLUMN_FIELDS = ("id", "name", "slug", "description", "order")
+IMAGE_FIELDS = ("id", "file", "alt_text", "caption", "width", "height")
+MEETING_FIELDS = ("id", "title", "slug", "start_date", "end_date", "venue_id")
+VENUE_FIELDS = ("id", "code", "name")
+
+
+def _article_query(pk, now):
+    return (
+        Article.objects.published(now)
+        .filter(pk=pk)
+        .annotate(newer_id=_neighbour(newer=True), older_id=_neighbour(newer=False))
+        .values_list(
+            *ARTICLE_FIELDS,
+            *(f"column__{name}" for name in COLUMN_FIELDS),
+            *(f"cover_image__{name}" for name in IMAGE_FIELDS),
+            *(f"meeting__{name}" for name in MEETING_FIELDS),
+            *(f"meeting__venue__{name}" for name in VENUE_FIELDS),
+            "newer_id",
+            "older_id",
+        )
+    )
+
+
+ARTICLE_QUERY = PreparedQuery(_article_query)
+
+
+def _take(values, fields):
+    return values[: len(fields)], values[len(fields) :]
+
+
 def published_article(pk):
     """The published article ``pk`` with what its page shows of its column, cover and meeting,
     and the ids of its newer and older neighbours in the column (one query), or 404."""
-    article = (
-        Article.objects.published()
-        .select_related("column", "cover_image", "meeting__venue")
-        .annotate(newer_id=_neighbour(newer=True), older_id=_neighbour(newer=False))
-        .filter(pk=pk)
-        .first()
-    )
-    if article is None:
+    # Numbers past what the database holds (the ORM would have dropped the lookup) are 404s.
+    rows = ARTICLE_QUERY.rows(pk=pk, now=timezone.now()) if 0 < pk < 2**63 else []
+    if not rows:
         raise Http404("No published article has this number.")
+    values = rows[0]
+    article_values, values = _take(values, ARTICLE_FIELDS)
+    column_values, values = _take(values, COLUMN_FIELDS)
+    image_values, values = _take(values, IMAGE_FIELDS)
+    meeting_values, values = _take(values, MEETING_FIELDS)
+    venue_values, (newer_id, older_id) = _take(values, VENUE_FIELDS)
+    article = Article.from_db("default", ARTICLE_FIELDS, article_values)
+    article.column = Column.from_db("default", COLUMN_FIELDS, column_values)
+    article.cover_image = (
+        Image.from_db("default", IMAGE_FIELDS, image_values) if image_values[0] else None
+    )
+    meeting = None
+    if meeting_values[0]:
+        meeting = Meeting.from_db("default", MEETING_FIELDS, meeting_values)
+        meeting.venue = (
+            Division.from_db("default", VENUE_FIELDS, venue_values) if venue_values[0] else None
+        )
+    article.meeting = meeting
+    article.newer_id, article.older_id = newer_id, older_id
     return article
 
 
