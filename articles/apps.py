@@ -8,10 +8,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("新闻稿件")
 
     def ready(self):
-        from . import admin_names, purges
+        from . import admin_names, purges, related
 
         # Content changes purge the cached pages that show them (qxs/purge.py).
         purges.connect()
         admin_names.name_history_models()
         # After auth's own post_migrate handler has created the permissions in English.
         post_migrate.connect(admin_names.name_permissions, dispatch_uid="articles_permission_names")
+        # Related news is stored and recomputed when an article or what it relates by changes.
+        related.connect_signals()

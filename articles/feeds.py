@@ -1,5 +1,7 @@
 """RSS 2.0 and Atom feeds of the news, for the whole site, a column or a tag."""
 
+import copy
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from portal.models import SiteIdentity
+from qxs import surrogate
 
 from .models import Article, Column, TaggedArticle
 
@@ -63,6 +66,23 @@ class ArticleFeed(Feed):
 
     def articles(self, obj=None):
         return Article.objects.published().filter(is_stub=False)
+
+    def collection_key(self, obj):
+        """The surrogate key of the set of articles the feed lists."""
+        return surrogate.NEWS
+
+    def get_feed(self, obj, request):
+        """The feed, its entries read once and named in the response's surrogate keys."""
+        items = list(self.items(obj))
+        surrogate.add(
+            request,
+            self.collection_key(obj),
+            *(surrogate.article(item.pk) for item in items),
+            *(surrogate.column(item.column_id) for item in items),
+        )
+        feed = copy.copy(self)
+        feed.items = lambda obj=None: items
+        return super(ArticleFeed, feed).get_feed(obj, request)
 
     def items(self, obj=None):
         return (
@@ -120,6 +140,9 @@ class ColumnFeed(ArticleFeed):
     def articles(self, obj=None):
         return super().articles(obj).filter(column=obj)
 
+    def collection_key(self, obj):
+        return surrogate.column(obj.pk)
+
 
 class AtomColumnFeed(ColumnFeed):
     feed_type = AtomFeedWithSource
@@ -144,6 +167,9 @@ class TagFeed(ArticleFeed):
     def articles(self, obj=None):
         tagged = TaggedArticle.objects.filter(tag=obj).values("content_object_id")
         return super().articles(obj).filter(pk__in=tagged)
+
+    def collection_key(self, obj):
+        return surrogate.tag(obj.pk)
 
 
 class AtomTagFeed(TagFeed):

@@ -1,11 +1,14 @@
 """Columns (栏目), articles, their images and attachments."""
 
+import functools
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -18,6 +21,18 @@ from .images import (
     validate_image_upload,
 )
 from .sanitize import sanitize_html
+
+
+def news_url_prefix():
+    """``reverse("articles:list")`` (``/news/``, or ``/en/news/`` in English), worked out once per
+    language and URL configuration: list pages build a link for every row from it, which
+    ``reverse()`` would cost twenty times a page."""
+    return _news_url_prefix(get_language(), get_script_prefix(), get_urlconf() or "")
+
+
+@functools.lru_cache(maxsize=64)
+def _news_url_prefix(language, script_prefix, urlconf):
+    return reverse("articles:list", urlconf=urlconf or None)
 
 
 class ArticleConflict(Exception):
@@ -55,7 +70,8 @@ class Column(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:column", kwargs={"slug": self.slug})
+        # The URL of "articles:column" (tests compare the two).
+        return f"{news_url_prefix()}column/{self.slug}/"
 
 
 class TaggedArticle(TaggedItemBase):
@@ -70,6 +86,10 @@ class TaggedArticle(TaggedItemBase):
         verbose_name_plural = _("稿件标签")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
+        ]
+        # The related news reads the articles that came just before or after one, per tag.
+        indexes = [
+            models.Index(fields=["tag", "content_object"], name="tagged_article_tag_idx"),
         ]
 
 
@@ -252,11 +272,24 @@ class Article(models.Model):
                 raise
 
     def get_absolute_url(self):
-        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return reverse(
-            "articles:detail",
-            kwargs={"year": when.year, "month": f"{when.month:02d}", "pk": self.pk},
-        )
+        # The URL of "articles:detail" (tests compare the two), built without reverse().
+        when = self.local_time
+        return f"{news_url_prefix()}{when.year:04d}/{when.month:02d}/{self.pk}/"
+
+    @property
+    def local_time(self):
+        """The publication time (or creation time) in the site's time zone."""
+        return timezone.localtime(self.published_at or self.created_at or timezone.now())
+
+    @property
+    def published_iso(self):
+        """``published_at`` as ISO 8601 in the site's time zone, for ``<time datetime>``."""
+        return timezone.localtime(self.published_at).isoformat() if self.published_at else ""
+
+    @property
+    def published_day(self):
+        """``published_at`` as the lists show it: ``2004-09-22``."""
+        return f"{timezone.localtime(self.published_at):%Y-%m-%d}" if self.published_at else ""
 
     @property
     def is_scheduled(self):
@@ -277,6 +310,41 @@ def record_article_version(article, *, created=False):
     if hasattr(article, "skip_history_when_saving"):
         del article.skip_history_when_saving
     ARTICLE_HISTORY.create_historical_record(article, "+" if created else "~")
+
+
+class RelatedNews(models.Model):
+    """One entry of an article's related-news box, stored in the order the box shows it.
+
+    Computed by ``articles.related`` when the article, its tags, agencies or manual choices, or
+    an article it could list change; never per request. Pages still read the entries through
+    ``published()``, so an entry whose article was unpublished, or whose time has not come, is
+    never shown.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("稿件"), on_delete=models.CASCADE, related_name="related_news"
+    )
+    related = models.ForeignKey(
+        Article,
+        verbose_name=_("相关稿件"),
+        on_delete=models.CASCADE,
+        related_name="listed_as_related",
+    )
+    position = models.PositiveSmallIntegerField(_("位置"))
+
+    class Meta:
+        verbose_name = _("相关新闻（自动）")
+        verbose_name_plural = _("相关新闻（自动）")
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="related_news_unique_position"
+            ),
+            models.UniqueConstraint(fields=["article", "related"], name="related_news_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.related_id}"
 
 
 class StatusChange(models.Model):

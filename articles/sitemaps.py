@@ -2,12 +2,16 @@
 
 from django.contrib.sitemaps import Sitemap
 
+from qxs import surrogate
+
 from .models import Article, Column
 
 
 class ArticleSitemap(Sitemap):
     """Published articles with a body (title-only stubs are not worth indexing)."""
 
+    # The surrogate keys of the section: its set of rows (see portal.views.sitemap_section).
+    surrogate_keys = (surrogate.NEWS,)
     changefreq = "monthly"
     priority = 0.6
     limit = 5000
@@ -25,6 +29,8 @@ class ArticleSitemap(Sitemap):
 
 
 class ColumnSitemap(Sitemap):
+    # The surrogate keys of the section: its set of rows (see portal.views.sitemap_section).
+    surrogate_keys = (surrogate.SITE,)
     changefreq = "daily"
     priority = 0.5
 

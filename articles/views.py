@@ -1,80 +1,120 @@
 """The public news pages: list with filters, column, tag and date archives, and the article page."""
 
-import copy
 import datetime
 
 from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
-    IntegerField,
-    Max,
-    Min,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from partnerships.models import Agency, HelpingPair
-from qxs.cache import cached_for_generation, kept_for_generation
-from qxs.pagination import DeferredQuerySet, LargeArchivePaginationMixin
+from partnerships.models import Agency, Division, HelpingPair, Meeting
+from qxs import surrogate
+from qxs.cache import cached_for_generation
+from qxs.pagination import LargeArchivePaginationMixin
+from qxs.prepared import PreparedQuery
 
-from .filters import ArticleAgency, ArticleFilter
-from .models import Article, Column, TaggedArticle
+from .filters import ArticleFilter
+from .models import Article, Attachment, Column, Image, RelatedNews, TaggedArticle
+from .related import related_articles
 
-ArticleRelated = Article.related.through
+ArticleAgency = Article.agencies.through
+ArticlePair = Article.pairs.through
 
 # What a list row needs; the body stays in the database.
 LIST_FIELDS = ("title", "summary", "published_at", "created_at", "is_stub", "column__name")
-RELATED_LIMIT = 6
-# Related news is chosen among the articles most recently linked to each shared tag and agency,
-# so a tag on half the archive costs what a rare one does.
-RELATED_CANDIDATES = 200
 
 
-def archive_years(request=None):
+# Years probed in the archive's one statement; a site with news from before this year costs one
+# more statement (the bounds first, then a probe per year between them).
+ARCHIVE_PROBE_FROM = 2000
+
+
+def archive_years():
     """Years that have published news, newest first (cached until public content changes).
 
-    Two queries, each a few index probes: the first and last publication times, then one
-    ``EXISTS`` per year between them in a single statement (counting each year's rows would
-    read every published article: 40–70 ms at 100,000 against about 1 ms).
+    One statement of index probes: ``EXISTS`` for each year from ``ARCHIVE_PROBE_FROM`` to next
+    year, with the earliest publication time to catch anything older (counting each year's rows
+    would read every published article: 40–70 ms at 100,000 against about 1 ms).
     """
-    return cached_for_generation("articles:archive-years", _archive_years, request=request)
+    return cached_for_generation("articles:archive-years", _archive_years)
 
 
 def _archive_years():
     published = Article.objects.published().order_by()
-    bounds = published.aggregate(first=Min("published_at"), last=Max("published_at"))
-    if bounds["first"] is None:
-        return []
     zone = timezone.get_current_timezone()
-    first = timezone.localtime(bounds["first"], zone).year
-    last = timezone.localtime(bounds["last"], zone).year
-    years = list(range(last, first - 1, -1))
-    probes, params = [], []
-    for year in years:
+    this_year = timezone.localtime(timezone.now(), zone).year
+    years = list(range(this_year + 1, ARCHIVE_PROBE_FROM - 1, -1))
+    first = published.values("published_at").order_by("published_at")[:1]
+    sql, params = first.query.sql_with_params()
+    found = _probe_years(published, years, zone, [f"({sql})"], list(params))
+    earliest, found = found[0], found[1:]
+    if isinstance(earliest, str):  # SQLite may return the text of the timestamp
+        earliest = datetime.datetime.fromisoformat(earliest)
+    if earliest is not None and timezone.is_naive(earliest):  # stored in UTC
+        earliest = earliest.replace(tzinfo=datetime.UTC)
+    result = [year for year, has_news in zip(years, found, strict=True) if has_news]
+    if earliest is not None:
+        first_year = timezone.localtime(earliest, zone).year
+        if first_year < ARCHIVE_PROBE_FROM:
+            older = list(range(ARCHIVE_PROBE_FROM - 1, first_year - 1, -1))
+            found = _probe_years(published, older, zone, [], [])
+            result += [year for year, has_news in zip(older, found, strict=True) if has_news]
+    return result
+
+
+def _probe_years(published, years, zone, columns, params):
+    """One ``SELECT`` of ``columns`` followed by an ``EXISTS`` per year.
+
+    The probe is compiled once, for the first year, and repeated with each year's bounds in
+    place of its parameters (compiling thirty QuerySets cost more than running the statement).
+    """
+    probes = list(columns)
+    params = list(params)
+    if years:
+
+        def bounds(year):
+            start = datetime.datetime(year, 1, 1, tzinfo=zone)
+            end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
+            adapt = connection.ops.adapt_datetimefield_value
+            return adapt(start), adapt(end)
+
+        first_start, first_end = bounds(years[0])
         in_year = published.filter(
-            published_at__gte=datetime.datetime(year, 1, 1, tzinfo=zone),
-            published_at__lt=datetime.datetime(year + 1, 1, 1, tzinfo=zone),
+            published_at__gte=datetime.datetime(years[0], 1, 1, tzinfo=zone),
+            published_at__lt=datetime.datetime(years[0] + 1, 1, 1, tzinfo=zone),
         )
-        sql, year_params = in_year.values("pk")[:1].query.sql_with_params()
-        probes.append(f"EXISTS({sql})")
-        params.extend(year_params)
+        sql, probe_params = in_year.values("pk")[:1].query.sql_with_params()
+        slots = [
+            "start" if param == first_start else "end" if param == first_end else None
+            for param in probe_params
+        ]
+        for year in years:
+            start, end = bounds(year)
+            probes.append(f"EXISTS({sql})")
+            params.extend(
+                start if slot == "start" else end if slot == "end" else param
+                for param, slot in zip(probe_params, slots, strict=True)
+            )
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(probes), params)
-        found = cursor.fetchone()
-    return [year for year, has_news in zip(years, found, strict=True) if has_news]
+        return list(cursor.fetchone())
+
+
+def article_keys(articles):
+    """The surrogate keys of ``articles`` (see ``qxs.surrogate``)."""
+    return [surrogate.article(article.pk) for article in articles if article is not None]
 
 
 class PublishedArticleListMixin(LargeArchivePaginationMixin):
@@ -97,11 +137,45 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Both are read by the sidebar, which is kept per content generation: lazy, so they cost
-        # nothing while it is cached.
-        context.setdefault("columns", Column.objects.all())
-        context.setdefault("archive_years", SimpleLazyObject(lambda: archive_years(self.request)))
+        context.setdefault("columns", list(Column.objects.all()))
+        context.setdefault("archive_years", archive_years())
+        surrogate.add(self.request, surrogate.NEWS, *article_keys(context["object_list"]))
         return context
+
+
+def filter_fields(form, options):
+    """The filter form's fields as plain values for ``includes/filter_form.html``.
+
+    Rendered by that one template rather than by each widget's templates (Django renders every
+    ``<option>`` through a template of its own); ``options`` gives the choices of the selects
+    (``column`` and ``province``) as ``(value, label)`` pairs already loaded by the view.
+    """
+    data = form.data if form.is_bound else {}
+    errors = form.errors if form.is_bound else {}
+    fields = []
+    for bound in form:
+        field = bound.field
+        name = bound.name
+        value = data.get(name, "") or ""
+        entry = {
+            "name": name,
+            "id": bound.auto_id,
+            "text": bound.label,
+            "label": f"{bound.label}{form.label_suffix}",
+            "errors": errors.get(name, []),
+            "help_text": field.help_text,
+            "value": value,
+            "maxlength": getattr(field, "max_length", None),
+            "type": getattr(field.widget, "input_type", "text"),
+        }
+        if name in options:
+            entry["type"] = "select"
+            entry["options"] = [
+                ("", field.empty_label, not value),
+                *((choice, label, choice == value) for choice, label in options[name]),
+            ]
+        fields.append(entry)
+    return fields
 
 
 class ArticleListView(PublishedArticleListMixin, ListView):
@@ -111,12 +185,11 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     """
 
     def get_queryset(self):
-        # Built only when the list's fragment is rendered. With filters, building it means a
-        # FilterSet, which copies every filter and its form field and validates the form (a
-        # query for a column or an agency).
+        # Without filters there is no FilterSet to build (it copies every filter and validates
+        # its form).
         if not set(self.request.GET) - {self.page_kwarg}:
-            return DeferredQuerySet(Article, super().get_queryset)
-        return DeferredQuerySet(Article, lambda: self.filterset.qs)
+            return super().get_queryset()
+        return self.filterset.qs
 
     @cached_property
     def filterset(self):
@@ -127,15 +200,24 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filterset=SimpleLazyObject(lambda: self.filterset),
-            form=SimpleLazyObject(lambda: self.filterset.form),
+        context = super().get_context_data(
+            filterset=self.filterset,
+            form=self.filterset.form,
             # As ``form.is_bound``: any parameter, the page number included.
             form_is_bound=bool(self.request.GET),
             page_title=_("新闻"),
             show_filters=True,
             **kwargs,
         )
+        provinces = Division.objects.filter(level=Division.Level.PROVINCE).order_by("code")
+        context["filter_fields"] = filter_fields(
+            self.filterset.form,
+            {
+                "column": [(column.slug, column.name) for column in context["columns"]],
+                "province": list(provinces.values_list("code", "name")),
+            },
+        )
+        return context
 
 
 class ColumnView(PublishedArticleListMixin, ListView):
@@ -146,6 +228,7 @@ class ColumnView(PublishedArticleListMixin, ListView):
         return super().get_queryset().filter(column=self.column)
 
     def get_context_data(self, **kwargs):
+        surrogate.add(self.request, surrogate.column(self.column.pk))
         return super().get_context_data(
             column=self.column,
             page_title=self.column.name,
@@ -164,6 +247,7 @@ class TagView(PublishedArticleListMixin, ListView):
         return super().get_queryset().filter(pk__in=tagged)
 
     def get_context_data(self, **kwargs):
+        surrogate.add(self.request, surrogate.tag(self.tag.pk))
         context = super().get_context_data(
             tag=self.tag,
             page_title=_("标签：%(tag)s") % {"tag": self.tag.name},
@@ -212,8 +296,7 @@ class ArchiveView(PublishedArticleListMixin, ListView):
                 .values("month")
                 .annotate(count=Count("pk"))
             )
-            # Read by the list's fragment only when it is rendered.
-            months = SimpleLazyObject(lambda: list(by_month))
+            months = list(by_month)
         return super().get_context_data(
             page_title=title,
             archive_year=self.year,
@@ -223,34 +306,91 @@ class ArchiveView(PublishedArticleListMixin, ListView):
         )
 
 
-def published_article(request, pk):
-    """The published article ``pk`` with its column, or 404.
+def _neighbour(newer, now):
+    """The id of the newer (or older) article in the outer article's column, published at ``now``.
 
-    Kept in the process per content generation (``qxs.fragments``), as the page's fragments are:
-    publishing, editing or unpublishing anything changes the generation, and the entry is
-    dropped at the next scheduled publication. A signed-in editor reads the database. The cover
-    image and the meeting are read by fragments, so they are loaded (one query each) only when
-    those are rendered.
+    Bounded by the article's own time (``__gte``/``__lte``) besides the exact tie-break, so
+    PostgreSQL seeks into ``article_column_pub_idx`` instead of walking it from one end.
     """
-    article = kept_for_generation(
-        request,
-        ("published-article", pk),
-        # Numbers that do not exist give None, which is not kept: they cannot crowd the store.
-        lambda: Article.objects.published().select_related("column").filter(pk=pk).first(),
-        weigh=lambda article: (
-            2 * (len(article.body) + len(article.summary) + len(article.title)) + 4096
-        ),
+    when, pk = OuterRef("published_at"), OuterRef("pk")
+    same_column = Article.objects.published(now).filter(column_id=OuterRef("column_id"))
+    if newer:
+        rows = same_column.filter(published_at__gte=when).filter(
+            Q(published_at__gt=when) | Q(published_at=when, pk__gt=pk)
+        )
+        rows = rows.order_by("published_at", "pk")
+    else:
+        rows = same_column.filter(published_at__lte=when).filter(
+            Q(published_at__lt=when) | Q(published_at=when, pk__lt=pk)
+        )
+        rows = rows.order_by("-published_at", "-pk")
+    return Subquery(rows.values("pk")[:1])
+
+
+# What the article page shows of the article and the rows it points to, read in one query.
+ARTICLE_FIELDS = tuple(field.attname for field in Article._meta.concrete_fields)
+COLUMN_FIELDS = ("id", "name", "slug", "description", "order")
+IMAGE_FIELDS = ("id", "file", "alt_text", "caption", "width", "height")
+MEETING_FIELDS = ("id", "title", "slug", "start_date", "end_date", "venue_id")
+VENUE_FIELDS = ("id", "code", "name")
+
+
+def _article_query(pk, now):
+    return (
+        Article.objects.published(now)
+        .filter(pk=pk)
+        .annotate(newer_id=_neighbour(True, now), older_id=_neighbour(False, now))
+        .values_list(
+            *ARTICLE_FIELDS,
+            *(f"column__{name}" for name in COLUMN_FIELDS),
+            *(f"cover_image__{name}" for name in IMAGE_FIELDS),
+            *(f"meeting__{name}" for name in MEETING_FIELDS),
+            *(f"meeting__venue__{name}" for name in VENUE_FIELDS),
+            "newer_id",
+            "older_id",
+        )
     )
-    if article is None:
+
+
+ARTICLE_QUERY = PreparedQuery(_article_query)
+
+
+def _take(values, fields):
+    return values[: len(fields)], values[len(fields) :]
+
+
+def published_article(pk):
+    """The published article ``pk`` with what its page shows of its column, cover and meeting,
+    and the ids of its newer and older neighbours in the column (one query), or 404."""
+    # Numbers past what the database holds (the ORM would have dropped the lookup) are 404s.
+    rows = ARTICLE_QUERY.rows(pk=pk, now=timezone.now()) if 0 < pk < 2**63 else []
+    if not rows:
         raise Http404("No published article has this number.")
-    # A copy per request (its own field cache): what one request loads onto the article
-    # (prefetched tags, the cover image) stays with it, and the kept one stays as read.
-    return copy.copy(article)
+    values = rows[0]
+    article_values, values = _take(values, ARTICLE_FIELDS)
+    column_values, values = _take(values, COLUMN_FIELDS)
+    image_values, values = _take(values, IMAGE_FIELDS)
+    meeting_values, values = _take(values, MEETING_FIELDS)
+    venue_values, (newer_id, older_id) = _take(values, VENUE_FIELDS)
+    article = Article.from_db("default", ARTICLE_FIELDS, article_values)
+    article.column = Column.from_db("default", COLUMN_FIELDS, column_values)
+    article.cover_image = (
+        Image.from_db("default", IMAGE_FIELDS, image_values) if image_values[0] else None
+    )
+    meeting = None
+    if meeting_values[0]:
+        meeting = Meeting.from_db("default", MEETING_FIELDS, meeting_values)
+        meeting.venue = (
+            Division.from_db("default", VENUE_FIELDS, venue_values) if venue_values[0] else None
+        )
+    article.meeting = meeting
+    article.newer_id, article.older_id = newer_id, older_id
+    return article
 
 
 def article_detail(request, year, month, pk):
     """An article's public page; a wrong year or month in the URL redirects (301) to the right."""
-    article = published_article(request, pk)
+    article = published_article(pk)
     canonical = article.get_absolute_url()
     if request.path != canonical:
         query = request.META.get("QUERY_STRING", "")
@@ -258,153 +398,169 @@ def article_detail(request, year, month, pk):
     return render_article_page(request, article)
 
 
-def related_articles(article, tag_ids, agency_ids, limit=RELATED_LIMIT):
-    """Related news in one query: manual choices first, then by shared tags and agencies.
-
-    Only published articles; taggit's ``similar_objects()`` is avoided because it loads every
-    tagged row. The candidates are the manual choices and the ``RELATED_CANDIDATES`` newest
-    articles sharing a tag, and as many sharing an agency, each set read from an index; their
-    ``UNION`` is looked up by primary key, so only those few hundred rows are scored, however
-    large the archive (an ``OR`` of the sets would make PostgreSQL scan every article).
-    """
-    manual = ArticleRelated.objects.filter(from_article_id=article.pk)
-    candidate_sets = [manual.values("to_article_id")]
-    shared_tags = shared_agencies = Value(0, output_field=IntegerField())
-    if tag_ids:
-        tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
-        newest = tagged.order_by("-content_object_id").values("content_object_id")
-        candidate_sets.append(newest[:RELATED_CANDIDATES])
-        shared_tags = _count(tagged.filter(content_object_id=OuterRef("pk")), "content_object_id")
-    if agency_ids:
-        linked = ArticleAgency.objects.filter(agency_id__in=agency_ids)
-        newest = linked.order_by("-article_id").values("article_id")
-        candidate_sets.append(newest[:RELATED_CANDIDATES])
-        shared_agencies = _count(linked.filter(article_id=OuterRef("pk")), "article_id")
-    # A sliced query cannot be a member of a compound statement on SQLite, so each set is a
-    # plain primary-key lookup with its slice inside.
-    first, *others = [
-        Article.objects.filter(pk__in=ids).order_by().values("pk") for ids in candidate_sets
-    ]
-    candidates = first.union(*others) if others else first
-    return list(
-        Article.objects.published()
-        .filter(pk__in=candidates)
-        .exclude(pk=article.pk)
-        .annotate(
-            is_manual=Exists(manual.filter(to_article_id=OuterRef("pk"))),
-            score=shared_tags + shared_agencies,
-        )
-        .order_by("-is_manual", "-score", "-published_at", "-pk")
-        .only("title", "published_at", "created_at", "is_stub")[:limit]
-    )
-
-
-def _count(rows, group_field):
-    """A correlated ``COUNT(*)`` of ``rows`` as an integer subquery (0 when there are none)."""
-    counted = rows.order_by().values(group_field).annotate(n=Count("*")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def column_neighbours(article):
-    """The newer and the older published article of the same column (or None).
-
-    Each query is bounded by the article's own time (``__gte``/``__lte``) besides the exact
-    tie-break, so PostgreSQL seeks into ``article_column_pub_idx`` instead of walking it from
-    one end until the condition first holds.
-    """
-    if article.published_at is None:
-        return None, None
-    same_column = (
-        Article.objects.published()
-        .filter(column_id=article.column_id)
-        .exclude(pk=article.pk)
-        .only("title", "published_at", "created_at")
-    )
-    when = article.published_at
-    newer = (
-        same_column.filter(published_at__gte=when)
-        .filter(Q(published_at__gt=when) | Q(pk__gt=article.pk))
-        .order_by("published_at", "pk")
+    """The newer and the older published article of the same column (or None)."""
+    now = timezone.now()
+    ids = (
+        Article.objects.filter(pk=article.pk)
+        .annotate(newer_id=_neighbour(True, now), older_id=_neighbour(False, now))
+        .values_list("newer_id", "older_id")
         .first()
     )
-    older = (
-        same_column.filter(published_at__lte=when)
-        .filter(Q(published_at__lt=when) | Q(pk__lt=article.pk))
-        .order_by("-published_at", "-pk")
-        .first()
+    rows = Article.objects.in_bulk([pk for pk in ids or () if pk])
+    return tuple(rows.get(pk) for pk in ids or (None, None))
+
+
+def _facts_query(pk, now):
+    blank, zero = Value(""), Value(0)
+    tags = TaggedArticle.objects.filter(content_object_id=pk).values_list(
+        Value("tag"), "tag_id", "tag__name", "tag__slug", blank, blank, zero, zero
     )
-    return newer, older
+    agencies = ArticleAgency.objects.filter(article_id=pk).values_list(
+        Value("agency"), "agency_id", "agency__name", "agency__short_name", blank, blank, zero, zero
+    )
+    pairs = ArticlePair.objects.filter(article_id=pk).values_list(
+        Value("pair"),
+        "helpingpair_id",
+        "helpingpair__helper__name",
+        "helpingpair__helper__short_name",
+        "helpingpair__helped__name",
+        "helpingpair__helped__short_name",
+        "helpingpair__order",
+        zero,
+    )
+    attachments = Attachment.objects.filter(article_id=pk).values_list(
+        Value("attachment"), "pk", "title", "file", blank, blank, "order", "size"
+    )
+    return tags.order_by().union(
+        agencies.order_by(), pairs.order_by(), attachments.order_by(), all=True
+    )
 
 
-class ArticleRelations:
-    """What an article page shows besides the article's own row, each loaded at first use.
+FACTS_QUERY = PreparedQuery(_facts_query)
 
-    The page keeps its facts, attachments, neighbours and related news in fragments per content
-    generation (``{% fragment %}``), so while they are kept none of these queries runs; when a
-    fragment is rendered, they run once each (a fixed number, whatever the article links to).
+
+def linked_facts(article):
+    """The article's tags, agencies, pairs and attachments, in one ``UNION`` query.
+
+    Each row is ``(kind, id, text1, text2, text3, text4, order, size)``; they become plain model
+    instances carrying what the page shows (names, links, file and size).
     """
+    facts = {"tags": [], "agencies": [], "pairs": [], "attachments": []}
+    if article.pk is None:
+        return facts
+    for kind, row_pk, text1, text2, text3, text4, order, size in FACTS_QUERY.rows(
+        pk=article.pk, now=timezone.now()
+    ):
+        if kind == "tag":
+            facts["tags"].append(Tag(pk=row_pk, name=text1, slug=text2))
+        elif kind == "agency":
+            facts["agencies"].append(Agency(pk=row_pk, name=text1, short_name=text2))
+        elif kind == "pair":
+            pair = HelpingPair(pk=row_pk, order=order)
+            pair.helper = Agency(name=text1, short_name=text2)
+            pair.helped = Agency(name=text3, short_name=text4)
+            facts["pairs"].append(pair)
+        else:
+            facts["attachments"].append(
+                Attachment(pk=row_pk, title=text1, file=text2, order=order, size=size)
+            )
+    facts["tags"].sort(key=lambda tag: tag.name)
+    facts["agencies"].sort(key=lambda agency: agency.name)
+    facts["pairs"].sort(key=lambda pair: (pair.order, pair.pk))
+    facts["attachments"].sort(key=lambda attachment: (attachment.order, attachment.pk))
+    return facts
 
-    RELATIONS = ("tags", "agencies", "pairs", "attachments")
 
-    def __init__(self, article):
-        self.article = article
+ROW_FIELDS = ("id", "title", "published_at", "created_at", "is_stub")
 
-    @cached_property
-    def linked(self):
-        """The article's tags, agencies, pairs and attachments, by name (four queries)."""
-        article = self.article
-        if article.pk is None:
-            return {name: [] for name in self.RELATIONS}
-        prefetch_related_objects(
-            [article],
-            "tags",
-            Prefetch("agencies", queryset=Agency.objects.select_related("division")),
-            Prefetch("pairs", queryset=HelpingPair.objects.select_related("helper", "helped")),
-            "attachments",
+
+def _related_query(pk, newer, older, now):
+    listed = RelatedNews.objects.filter(article_id=pk).order_by()
+    # A UNION of the two sets, looked up by primary key: an OR of them makes PostgreSQL scan
+    # every article.
+    wanted = listed.values("related_id").union(
+        Article.objects.filter(pk__in=[newer, older]).order_by().values("pk")
+    )
+    return (
+        Article.objects.published(now)
+        .filter(pk__in=wanted)
+        .order_by()
+        .annotate(
+            position=Subquery(listed.filter(related_id=OuterRef("pk")).values("position")[:1])
         )
-        return {name: list(getattr(article, name).all()) for name in self.RELATIONS}
+        .values_list(*ROW_FIELDS, "position")
+    )
 
-    @cached_property
-    def related(self):
-        if self.article.pk is None:
-            return []
-        linked = self.linked
-        return related_articles(
-            self.article,
-            [tag.pk for tag in linked["tags"]],
-            [agency.pk for agency in linked["agencies"]],
+
+RELATED_QUERY = PreparedQuery(_related_query, ids=("pk", "newer", "older"))
+
+
+def stored_related_and_neighbours(article):
+    """The stored related news (``articles.related``) and the column neighbours, one query.
+
+    Read through ``published()``: an entry unpublished since, or not yet due, is left out.
+    """
+    rows = RELATED_QUERY.rows(
+        pk=article.pk,
+        newer=article.newer_id or 0,
+        older=article.older_id or 0,
+        now=timezone.now(),
+    )
+    by_pk, positions = {}, {}
+    for *values, position in rows:
+        row = Article.from_db("default", ROW_FIELDS, values)
+        by_pk[row.pk] = row
+        if position is not None:
+            positions[row.pk] = position
+    related = [by_pk[pk] for pk in sorted(positions, key=positions.get)]
+    return related, by_pk.get(article.newer_id), by_pk.get(article.older_id)
+
+
+def article_page_context(article, *, preview=False):
+    """What the page shows besides the article's row (two queries; the preview computes its
+    related news and neighbours afresh, since its article may be unsaved or unpublished)."""
+    facts = linked_facts(article)
+    if preview:
+        related = (
+            related_articles(
+                article,
+                [tag.pk for tag in facts["tags"]],
+                [agency.pk for agency in facts["agencies"]],
+            )
+            if article.pk
+            else []
         )
-
-    @cached_property
-    def neighbours(self):
-        if self.article.pk is None:
-            return None, None
-        return column_neighbours(self.article)
-
-    def lazy_context(self):
-        """The template's variables, each read from the database only when a fragment needs it."""
-        context = {
-            name: SimpleLazyObject(lambda name=name: self.linked[name]) for name in self.RELATIONS
-        }
-        context["related_articles"] = SimpleLazyObject(lambda: self.related)
-        context["newer_article"] = SimpleLazyObject(lambda: self.neighbours[0])
-        context["older_article"] = SimpleLazyObject(lambda: self.neighbours[1])
-        return context
+        newer, older = column_neighbours(article) if article.pk else (None, None)
+    else:
+        related, newer, older = stored_related_and_neighbours(article)
+    return {**facts, "related_articles": related, "newer_article": newer, "older_article": older}
 
 
 def render_article_page(request, article, *, preview=False):
     """Render an article exactly as its public page shows it.
 
-    The public detail view and the admin preview both call this, so a preview is the real page;
-    a preview never reads or fills the fragment store (its article may be unsaved).
+    The public detail view and the admin preview both call this, so a preview is the real page.
     """
+    relations = article_page_context(article, preview=preview)
     context = {
         "article": article,
         "preview": preview,
-        "fragment_cache_off": preview,
         "print_view": request.GET.get("print") == "1",
-        **ArticleRelations(article).lazy_context(),
+        **relations,
     }
+    if not preview:
+        surrogate.add(
+            request,
+            surrogate.article(article.pk),
+            surrogate.column(article.column_id),
+            article.meeting_id and surrogate.meeting(article.meeting_id),
+            *(surrogate.tag(tag.pk) for tag in relations["tags"]),
+            *(surrogate.agency(agency.pk) for agency in relations["agencies"]),
+            *(surrogate.pair(pair.pk) for pair in relations["pairs"]),
+            *article_keys(relations["related_articles"]),
+            *article_keys([relations["newer_article"], relations["older_article"]]),
+        )
     response = render(request, "articles/article_detail.html", context)
     if preview:
         response["Cache-Control"] = "private, no-store"

@@ -8,6 +8,5 @@ renders its page from the database as on a machine with nothing cached anywhere.
 from bench.settings import *  # noqa: F403
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-QXS_FRAGMENT_CACHE_BYTES = 0
 # The app's own page cache off too, even with no QXS_VARNISH_URLS (headers are still written).
 QXS_APP_PAGE_CACHE = False

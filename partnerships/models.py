@@ -283,7 +283,6 @@ def attach_target_years(pairs, until=None):
     )
     for clause in target_clauses:
         clauses.setdefault(clause.agreement.pair_id, []).append(clause)
-    counts, last_year = {}, {}
     rows = (
         CooperationActivity.objects.filter(pair__in=ids)
         .annotate(year=ExtractYear("date"))
@@ -291,6 +290,31 @@ def attach_target_years(pairs, until=None):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    return _attach_target_years(pairs, clauses, rows, until)
+
+
+def attach_loaded_target_years(pair, until=None):
+    """``attach_target_years([pair])`` from what its page has loaded already, with no query:
+    ``pair.agreements`` with their clauses prefetched, and ``pair.loaded_activities``."""
+    clauses = [
+        clause
+        for agreement in pair.agreements.all()
+        for clause in agreement.clauses.all()
+        if clause.target_min is not None or clause.target_max is not None
+    ]
+    counts = {}
+    for activity in pair.loaded_activities:
+        key = (activity.kind, activity.status, activity.date.year)
+        counts[key] = counts.get(key, 0) + 1
+    rows = [
+        {"pair_id": pair.pk, "kind": kind, "status": status, "year": year, "n": n}
+        for (kind, status, year), n in counts.items()
+    ]
+    return _attach_target_years([pair], {pair.pk: clauses} if clauses else {}, rows, until)
+
+
+def _attach_target_years(pairs, clauses, rows, until):
+    counts, last_year = {}, {}
     for row in rows:
         pair_id, year = row["pair_id"], row["year"]
         last_year[pair_id] = max(last_year.get(pair_id, year), year)

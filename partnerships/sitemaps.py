@@ -2,10 +2,14 @@
 
 from django.contrib.sitemaps import Sitemap
 
+from qxs import surrogate
+
 from .models import Agency, HelpingPair, Meeting
 
 
 class MeetingSitemap(Sitemap):
+    # The surrogate keys of the section: its set of rows (see portal.views.sitemap_section).
+    surrogate_keys = (surrogate.MEETINGS,)
     changefreq = "yearly"
     priority = 0.6
 
@@ -14,6 +18,8 @@ class MeetingSitemap(Sitemap):
 
 
 class PairSitemap(Sitemap):
+    # The surrogate keys of the section: its set of rows (see portal.views.sitemap_section).
+    surrogate_keys = (surrogate.PAIRS,)
     changefreq = "monthly"
     priority = 0.5
 
@@ -22,6 +28,8 @@ class PairSitemap(Sitemap):
 
 
 class AgencySitemap(Sitemap):
+    # The surrogate keys of the section: its set of rows (see portal.views.sitemap_section).
+    surrogate_keys = (surrogate.AGENCIES,)
     changefreq = "monthly"
     priority = 0.4
     limit = 5000

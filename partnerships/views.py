@@ -3,14 +3,15 @@
 Every page runs a fixed number of queries whatever the number of rows (tests assert it).
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, FilteredRelation, Prefetch, Q, Value
 from django.http import HttpResponse, JsonResponse
-from django.utils.functional import SimpleLazyObject
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from qxs import surrogate
 from qxs.pagination import LargeArchivePaginationMixin
 
 from . import opendata
@@ -23,7 +24,7 @@ from .models import (
     HelpingPair,
     Meeting,
     MeetingParticipant,
-    attach_target_years,
+    attach_loaded_target_years,
 )
 
 RELATED_ARTICLES = 10
@@ -43,6 +44,19 @@ def published_articles():
     return Article.objects.published().only("title", "published_at", "created_at")
 
 
+def article_keys(articles):
+    return [surrogate.article(article.pk) for article in articles]
+
+
+def pair_keys(pairs):
+    """A pair's key and its two agencies' (the pages show their names)."""
+    keys = []
+    for pair in pairs:
+        keys += [surrogate.pair(pair.pk), surrogate.agency(pair.helper_id)]
+        keys.append(surrogate.agency(pair.helped_id))
+    return keys
+
+
 def agreements_with_clauses():
     return Prefetch(
         "agreements",
@@ -54,6 +68,22 @@ def agreements_with_clauses():
 
 class MeetingListView(ListView):
     paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meetings = context["object_list"]
+        surrogate.add(
+            self.request,
+            surrogate.MEETINGS,
+            *(surrogate.meeting(meeting.pk) for meeting in meetings),
+            *(
+                surrogate.agency(meeting.organiser_id)
+                for meeting in meetings
+                if meeting.organiser_id
+            ),
+        )
+        return context
+
     queryset = (
         Meeting.objects.select_related("venue__parent", "organiser")
         .annotate(
@@ -64,15 +94,41 @@ class MeetingListView(ListView):
     )
 
 
-def participant_groups(meeting):
-    """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``."""
-    participants = (
-        meeting.participants.select_related("agency__division")
-        .prefetch_related("agency__honours")
-        .order_by("order", "pk")
+AgencyHonour = Agency.honours.through
+MeetingRegion = Meeting.regions.through
+
+
+def regions_and_honours(meeting):
+    """The meeting's regions, and the honours of its participants by agency, in one ``UNION``."""
+    regions = MeetingRegion.objects.filter(meeting_id=meeting.pk).values_list(
+        Value("region"), "division_id", "division__code", "division__name"
     )
+    honours = AgencyHonour.objects.filter(
+        agency__meeting_participations__meeting_id=meeting.pk
+    ).values_list(Value("honour"), "agency_id", "honour__name", "honour__name")
+    found_regions, found_honours = [], {}
+    for kind, pk, code_or_name, name in regions.order_by().union(honours.order_by(), all=True):
+        if kind == "region":
+            found_regions.append(Division(pk=pk, code=code_or_name, name=name))
+        else:
+            names = found_honours.setdefault(pk, [])
+            if name not in names:
+                names.append(name)
+    found_regions.sort(key=lambda division: division.code)
+    return found_regions, {pk: sorted(names) for pk, names in found_honours.items()}
+
+
+def participant_groups(meeting, honours=None):
+    """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``.
+
+    Each participant gets ``honours``, the names of its agency's honours (from ``honours``, by
+    agency id).
+    """
+    participants = meeting.participants.select_related("agency__division").order_by("order", "pk")
+    honours = honours or {}
     by_role = {}
     for participant in participants:
+        participant.honours = honours.get(participant.agency_id, [])
         by_role.setdefault(participant.role, []).append(participant)
     return [
         (MeetingParticipant.Role(role).label, by_role[role])
@@ -85,16 +141,29 @@ class MeetingDetailView(DetailView):
     queryset = Meeting.objects.select_related("venue__parent", "organiser")
 
     def get_context_data(self, **kwargs):
-        """Everything but the meeting is lazy: the page's content is a fragment kept per content
-        generation, and its queries run (and are even built) only when it is rendered."""
         meeting = self.object
-        return super().get_context_data(
-            participant_groups=SimpleLazyObject(lambda: participant_groups(meeting)),
-            regions=SimpleLazyObject(lambda: list(meeting.regions.order_by("code"))),
-            pairs=SimpleLazyObject(
-                lambda: list(HelpingPair.objects.with_agencies().filter(meeting=meeting))
+        regions, honours = regions_and_honours(meeting)
+        groups = participant_groups(meeting, honours)
+        pairs = list(HelpingPair.objects.with_agencies().filter(meeting=meeting))
+        articles = meeting_articles(meeting)
+        surrogate.add(
+            self.request,
+            surrogate.meeting(meeting.pk),
+            meeting.organiser_id and surrogate.agency(meeting.organiser_id),
+            *(
+                surrogate.agency(participant.agency_id)
+                for _label, participants in groups
+                for participant in participants
+                if participant.agency_id
             ),
-            articles=SimpleLazyObject(lambda: meeting_articles(meeting)),
+            *pair_keys(pairs),
+            *article_keys(articles),
+        )
+        return super().get_context_data(
+            participant_groups=groups,
+            regions=regions,
+            pairs=pairs,
+            articles=articles,
             **kwargs,
         )
 
@@ -117,8 +186,7 @@ def meeting_articles(meeting):
 
 
 class PairListView(LargeArchivePaginationMixin, ListView):
-    """The pairs, their diagram and table: a fragment kept per content generation, so the rows
-    and the diagram are read (lazily) only when it is rendered; the count is cached."""
+    """The pairs, their diagram and table; the count is cached per content generation."""
 
     queryset = HelpingPair.objects.with_agencies().order_by("order", "pk")
     template_name = "partnerships/helpingpair_list.html"
@@ -127,8 +195,9 @@ class PairListView(LargeArchivePaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pairs = context["object_list"]
-        context["diagram"] = SimpleLazyObject(lambda: pairing_diagram(pairs))
+        context["diagram"] = pairing_diagram(pairs)
         context["pair_total"] = context["paginator"].count
+        surrogate.add(self.request, surrogate.PAIRS, *pair_keys(pairs))
         return context
 
 
@@ -138,19 +207,38 @@ class PairDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         pair = self.object
-        activities = list(
-            pair.activities.order_by("date", "pk").prefetch_related(
-                Prefetch("article", queryset=published_articles())
-            )
+        # The report of each activity, in the same query, when the public may see it (the
+        # conditions of ``ArticleQuerySet.published()``).
+        reported = FilteredRelation(
+            "article",
+            condition=Q(article__status=Article.Status.PUBLISHED)
+            & Q(article__published_at__lte=timezone.now()),
         )
-        attach_target_years([pair], until=None)
+        activities = list(
+            pair.activities.order_by("date", "pk")
+            .annotate(report=reported)
+            .select_related("report")
+            .defer("report__body", "report__summary")
+        )
+        for activity in activities:
+            activity.article = getattr(activity, "report", None)
+        pair.loaded_activities = activities
+        attach_loaded_target_years(pair, until=None)
         years = {}
         for target in pair.target_years:
             years.setdefault(target.year, []).append(target)
+        articles = list(published_articles().filter(pairs=pair)[:RELATED_ARTICLES])
+        surrogate.add(
+            self.request,
+            *pair_keys([pair]),
+            pair.meeting_id and surrogate.meeting(pair.meeting_id),
+            *article_keys(articles),
+            *article_keys(activity.article for activity in activities if activity.article),
+        )
         return super().get_context_data(
             activities=activities,
             target_years=sorted(years.items()),
-            articles=published_articles().filter(pairs=pair)[:RELATED_ARTICLES],
+            articles=articles,
             **kwargs,
         )
 
@@ -186,23 +274,52 @@ class AgencyListView(ListView):
         context["kinds"] = Agency.Kind.choices
         context["current_kind"] = self.request.GET.get("kind", "")
         context["current_region"] = self.request.GET.get("region", "")
+        surrogate.add(
+            self.request,
+            surrogate.AGENCIES,
+            *(surrogate.agency(agency.pk) for agency in context["object_list"]),
+        )
         return context
 
 
 class AgencyDetailView(DetailView):
-    queryset = Agency.objects.select_related("division__parent__parent", "parent").prefetch_related(
-        "honours", "children"
-    )
+    queryset = Agency.objects.select_related("division__parent__parent", "parent")
 
     def get_context_data(self, **kwargs):
         agency = self.object
+        honours = AgencyHonour.objects.filter(agency_id=agency.pk).values_list(
+            Value("honour"), "honour_id", "honour__name"
+        )
+        children = Agency.objects.filter(parent_id=agency.pk).values_list(
+            Value("child"), "pk", "name"
+        )
+        agency.honour_names, agency.child_agencies = [], []
+        for kind, pk, name in honours.order_by().union(children.order_by(), all=True):
+            if kind == "honour":
+                agency.honour_names.append(name)
+            else:
+                agency.child_agencies.append(Agency(pk=pk, name=name))
+        agency.honour_names.sort()
+        agency.child_agencies.sort(key=lambda child: child.name)
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
+        pairs = list(HelpingPair.objects.with_agencies().involving([agency.pk]))
+        participations = list(participations)
+        articles = list(published_articles().filter(agencies=agency)[:RELATED_ARTICLES])
+        surrogate.add(
+            self.request,
+            surrogate.agency(agency.pk),
+            agency.parent_id and surrogate.agency(agency.parent_id),
+            *(surrogate.agency(child.pk) for child in agency.child_agencies),
+            *pair_keys(pairs),
+            *(surrogate.meeting(item.meeting_id) for item in participations),
+            *article_keys(articles),
+        )
         return super().get_context_data(
-            pairs=HelpingPair.objects.with_agencies().involving([agency.pk]),
+            pairs=pairs,
             participations=participations,
-            articles=published_articles().filter(agencies=agency)[:RELATED_ARTICLES],
+            articles=articles,
             **kwargs,
         )
 
@@ -229,11 +346,25 @@ class RegionDetailView(DetailView):
             Q(helper__division__code__startswith=prefix)
             | Q(helped__division__code__startswith=prefix)
         )
+        agencies = list(agencies)
+        pairs = list(pairs)
+        meetings = list(Meeting.objects.filter(venue__code__startswith=prefix))
+        surrogate.add(
+            self.request,
+            surrogate.division(division.pk),
+            # A new agency, pair or meeting in the region changes these lists.
+            surrogate.AGENCIES,
+            surrogate.PAIRS,
+            surrogate.MEETINGS,
+            *(surrogate.agency(agency.pk) for agency in agencies),
+            *pair_keys(pairs),
+            *(surrogate.meeting(meeting.pk) for meeting in meetings),
+        )
         return super().get_context_data(
             children=division.children.order_by("code"),
             agencies=agencies,
             pairs=pairs,
-            meetings=Meeting.objects.filter(venue__code__startswith=prefix),
+            meetings=meetings,
             **kwargs,
         )
 
@@ -248,16 +379,17 @@ def _open_data_response(response, filename):
 
 
 def _pair_records(request):
-    return [
-        opendata.pair_record(pair, request.build_absolute_uri) for pair in opendata.pairs_queryset()
-    ]
+    pairs = list(opendata.pairs_queryset())
+    surrogate.add(request, surrogate.PAIRS, *pair_keys(pairs))
+    return [opendata.pair_record(pair, request.build_absolute_uri) for pair in pairs]
 
 
 def _agency_records(request):
-    return [
-        opendata.agency_record(agency, request.build_absolute_uri)
-        for agency in opendata.agencies_queryset()
-    ]
+    agencies = list(opendata.agencies_queryset())
+    surrogate.add(
+        request, surrogate.AGENCIES, *(surrogate.agency(agency.pk) for agency in agencies)
+    )
+    return [opendata.agency_record(agency, request.build_absolute_uri) for agency in agencies]
 
 
 @require_safe

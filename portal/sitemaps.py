@@ -9,11 +9,14 @@ from django.urls import reverse
 
 from articles.sitemaps import sitemaps as article_sitemaps
 from partnerships.sitemaps import sitemaps as partnership_sitemaps
+from qxs import surrogate
 
 
 class StaticPagesSitemap(Sitemap):
     """The fixed entry pages."""
 
+    # The surrogate keys of the section: its set of rows (see portal.views.sitemap_section).
+    surrogate_keys = (surrogate.SITE,)
     changefreq = "daily"
     priority = 0.8
 

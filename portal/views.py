@@ -1,52 +1,56 @@
-"""Pages that draw on several apps, and robots.txt."""
+"""Pages that draw on several apps, robots.txt and the sitemaps."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from partnerships.models import HelpingPair, Meeting
+from qxs import surrogate
+
+from .sitemaps import sitemaps
 
 
 def home(request):
-    """The home page: latest news, featured articles, the symposium and the pairs at a glance.
-
-    Its content is a fragment kept per content generation (``{% fragment %}``), so everything
-    here is lazy: the queries run only when the fragment is rendered.
-    """
+    """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
     published = Article.objects.published().select_related("column")
-    featured = SimpleLazyObject(
-        lambda: list(
-            published.filter(featured=True, is_stub=False)
-            .select_related("cover_image")
-            .defer("body")[:3]
-        )
+    featured = list(
+        published.filter(featured=True, is_stub=False)
+        .select_related("cover_image")
+        .defer("body")[:3]
     )
-    latest = SimpleLazyObject(
-        lambda: list(
-            published.exclude(pk__in=[article.pk for article in featured]).only(
-                "title", "published_at", "created_at", "is_stub", "column__name", "column__slug"
-            )[:10]
-        )
+    latest = list(
+        published.exclude(pk__in=[article.pk for article in featured]).only(
+            "title", "published_at", "created_at", "is_stub", "column__name", "column__slug"
+        )[:10]
     )
     # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
-    symposium = SimpleLazyObject(
-        lambda: (
-            Meeting.objects.select_related("venue", "organiser")
-            .annotate(
-                pair_count=Count("pairs", distinct=True),
-                participant_count=Count("participants", distinct=True),
-            )
-            .order_by("-pair_count", "-start_date", "pk")
-            .first()
+    symposium = (
+        Meeting.objects.select_related("venue", "organiser")
+        .annotate(
+            pair_count=Count("pairs", distinct=True),
+            participant_count=Count("participants", distinct=True),
         )
+        .order_by("-pair_count", "-start_date", "pk")
+        .first()
     )
-    pairs = HelpingPair.objects.select_related(
-        "helper", "helped", "helper__division", "helped__division"
-    )[:8]
+    pairs = list(
+        HelpingPair.objects.select_related(
+            "helper", "helped", "helper__division", "helped__division"
+        )[:8]
+    )
+    surrogate.add(
+        request,
+        surrogate.HOME,
+        surrogate.NEWS,
+        *(surrogate.article(article.pk) for article in [*featured, *latest]),
+        symposium and surrogate.meeting(symposium.pk),
+        *(surrogate.pair(pair.pk) for pair in pairs),
+        *(surrogate.agency(pk) for pair in pairs for pk in (pair.helper_id, pair.helped_id)),
+    )
     context = {
         "featured_articles": featured,
         "latest_articles": latest,
@@ -65,3 +69,22 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sitemap_index(request):
+    """``/sitemap.xml``: Django's sitemap index, named by every section's surrogate keys."""
+    for section in sitemaps.values():
+        surrogate.add(request, *section.surrogate_keys)
+    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap-section")
+
+
+def sitemap_section(request, section):
+    """``/sitemap-<section>.xml``: one section, named by its surrogate keys.
+
+    A section lists the URLs of its set of rows with their dates, so it carries the key of that
+    set (``news``, ``pairs``...): the page changes when a row appears or goes. An edit that
+    changes only a row's ``lastmod`` shows within ``QXS_PAGE_CACHE_SECONDS``.
+    """
+    if section in sitemaps:
+        surrogate.add(request, *sitemaps[section].surrogate_keys)
+    return sitemap_views.sitemap(request, sitemaps, section=section)

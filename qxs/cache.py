@@ -249,13 +249,12 @@ def _value_key(generation, name):
     return VALUE_KEY.format(generation=generation, name=name)
 
 
-def cached_for_generation(name, compute, timeout=None, *, request=None, local=None):
+def cached_for_generation(name, compute, timeout=None):
     """``compute()``, kept in the cache under ``name`` for the current content generation.
 
     Recomputed after any content change, at the next scheduled publication, and after
     ``timeout`` seconds when given. A cache error is a miss; with no generation (Redis down)
-    every call computes. ``request`` and ``local`` are ignored: accepted until the last callers
-    (views of the render branch) stop passing them.
+    every call computes.
     """
     generation = content_generation()
     if generation is None:
@@ -271,12 +270,6 @@ def cached_for_generation(name, compute, timeout=None, *, request=None, local=No
         expires = min(expires, now + timeout)
     _cache_set(key, (value, expires), max(1, int(expires - now) + 1))
     return value
-
-
-def kept_for_generation(request, key, compute, weigh=None):
-    """Shim: ``compute()``. Gone from the contract; kept until the render branch removes the
-    last callers (``articles/views.py``, ``portal/context_processors.py``, ``qxs_tags``)."""
-    return compute()
 
 
 # --- The middleware ------------------------------------------------------------------------

@@ -17,47 +17,12 @@ import hashlib
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import cached_property
 
 from .cache import cached_for_generation
 
 # Below this offset a page is read in one query; deeper, the keys first (see the docstring).
 SHALLOW_OFFSET = 200
-
-
-class DeferredQuerySet:
-    """A QuerySet built only when something reads it, for ``LargeArchivePaginator``.
-
-    Building some lists costs more than a kept fragment that shows them (the news filters
-    validate a form and look up a column or an agency): with the count cached and the page's
-    rows lazy, a list whose content fragment is kept never builds its QuerySet. ``model`` and
-    ``ordered`` are answered without building it (the lists are always ordered).
-    """
-
-    ordered = True
-
-    def __init__(self, model, build):
-        self.model = model
-        self._build = build
-
-    @cached_property
-    def queryset(self):
-        return self._build()
-
-    def __getattr__(self, name):
-        return getattr(self.queryset, name)
-
-    def __getitem__(self, index):
-        return self.queryset[index]
-
-    def __iter__(self):
-        return iter(self.queryset)
-
-    def __len__(self):
-        return len(self.queryset)
-
-    def __bool__(self):
-        return bool(self.queryset)
 
 
 class LargeArchivePaginator(Paginator):
@@ -70,7 +35,6 @@ class LargeArchivePaginator(Paginator):
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.count_key = kwargs.pop("count_key", None)
-        self.request = kwargs.pop("request", None)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
 
     @cached_property
@@ -79,13 +43,12 @@ class LargeArchivePaginator(Paginator):
             return super().count
         digest = hashlib.sha256(self.count_key.encode()).hexdigest()[:32]
         return cached_for_generation(
-            f"paginator-count:{digest}", lambda: Paginator.count.func(self), request=self.request
+            f"paginator-count:{digest}", lambda: Paginator.count.func(self)
         )
 
     def page(self, number):
-        """The page, whose rows are read when first used (a template fragment kept per content
-        generation may show them without a query)."""
-        if not isinstance(self.object_list, QuerySet | DeferredQuerySet):
+        """The page; a deep page reads its keys from the index first (see the module docstring)."""
+        if not isinstance(self.object_list, QuerySet):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -94,9 +57,9 @@ class LargeArchivePaginator(Paginator):
             top = self.count
         if bottom < SHALLOW_OFFSET:
             # Near the start a plain LIMIT/OFFSET reads few rows: one query instead of two.
-            rows = SimpleLazyObject(lambda: list(self.object_list[bottom:top]))
+            rows = list(self.object_list[bottom:top])
         else:
-            rows = SimpleLazyObject(lambda: self._deep_rows(bottom, top))
+            rows = self._deep_rows(bottom, top)
         return self._get_page(rows, number, self)
 
     def _deep_rows(self, bottom, top):
@@ -118,7 +81,6 @@ class LargeArchivePaginationMixin:
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_key=self.get_count_key(),
-            request=self.request,
             **kwargs,
         )
 

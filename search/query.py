@@ -82,7 +82,7 @@ def matching_ids(parsed, order="relevance", column=None, start=None, end=None):
     )
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return cached_for_generation(
-        f"search:{digest}", lambda: _matching_ids(parsed, order, column, start, end), local=False
+        f"search:{digest}", lambda: _matching_ids(parsed, order, column, start, end)
     )
 
 

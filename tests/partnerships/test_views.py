@@ -4,9 +4,6 @@ do not grow with the number of rows."""
 import datetime
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from partnerships import demo
@@ -28,10 +25,9 @@ from tests.factories import (
     HelpingPairFactory,
     MeetingParticipantFactory,
 )
+from tests.pages import budget
 
 pytestmark = pytest.mark.django_db
-
-QUERY_BUDGET = 15  # an upper bound, whatever base.html adds; the real test is "does not grow"
 
 
 @pytest.fixture
@@ -98,25 +94,17 @@ def urls(meeting):
     ]
 
 
-def count_queries(client, url):
-    cache.clear()  # measure the page itself, not a cached copy of it
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
-def test_every_page_runs_a_fixed_number_of_queries(client, meeting):
+def test_every_page_runs_a_fixed_number_of_queries(client, meeting, count_queries):
     """Each page costs as many queries with one extra row of everything as with six.
 
     (One, not none: Django skips a prefetch query when there is nothing to prefetch.)"""
     pages = urls(meeting)
     add_rows(meeting, 1)
-    small = {url: count_queries(client, url) for url in pages}
+    small = {url: len(count_queries(client, url)) for url in pages}
     add_rows(meeting, 5)
-    large = {url: count_queries(client, url) for url in pages}
+    large = {url: len(count_queries(client, url)) for url in pages}
     assert large == small
-    assert max(large.values()) <= QUERY_BUDGET
+    assert max(large.values()) <= budget("list")
 
 
 def test_meeting_page_lists_participants_by_role_and_the_pairs(client, meeting):

@@ -45,15 +45,12 @@ def test_a_page_costs_one_query_near_the_start_once_the_count_is_cached(
         assert page.object_list[0].column.name  # select_related is kept
 
 
-def test_a_deep_page_costs_two_queries_read_when_used(
-    articles, django_assert_num_queries, monkeypatch
-):
-    """Past ``SHALLOW_OFFSET`` a page is its ids, then its rows; neither runs until it is used."""
+def test_a_deep_page_costs_two_queries(articles, django_assert_num_queries, monkeypatch):
+    """Past ``SHALLOW_OFFSET`` a page is its ids (read from the index), then its rows."""
     monkeypatch.setattr(pagination, "SHALLOW_OFFSET", 10)
     LargeArchivePaginator(published(), 5, count_key="/news/?").page(1)
-    with django_assert_num_queries(0):
-        page = LargeArchivePaginator(published(), 5, count_key="/news/?").page(4)
     with django_assert_num_queries(2):
+        page = LargeArchivePaginator(published(), 5, count_key="/news/?").page(4)
         assert len(page.object_list) == 5
         assert page.object_list[0].column.name  # select_related is kept
     assert [a.pk for a in page.object_list] == [a.pk for a in published()[15:20]]

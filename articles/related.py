@@ -1,0 +1,294 @@
+"""Related news: chosen when content changes and stored (``RelatedNews``), not per request.
+
+An article's box lists its manual choices (``Article.related``) first, then the articles that
+share the most tags and agencies with it, newest first. Besides the manual choices, only
+articles that came before it are candidates (added to the site earlier, i.e. a lower primary
+key, and published no later than it), so:
+
+- publishing a new article changes no other article's box (only scheduled articles due later
+  can list it), and reading a box never shows an article whose time has not come: when the
+  article is visible, everything published before it is too;
+- a change to an article X (publishing, unpublishing, a new time, its tags, agencies or manual
+  choices) changes the boxes of X itself, of the articles that list X, of those that chose X by
+  hand, and of the articles after X whose candidates X is among (the ``RELATED_CANDIDATES``
+  next ones sharing each of its tags and agencies). :func:`refresh_around` recomputes exactly
+  those and purges the pages of the ones whose box changed.
+
+The candidates are read from two indexes, ``(tag, article)`` and ``(agency, article)``, so a tag
+on half the archive costs what a rare one does. Writes that bypass signals (``bulk_create``,
+``QuerySet.update()``) call :func:`refresh_around` or :func:`refresh` themselves, or run
+``manage.py refresh_related_news``.
+"""
+
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from qxs import surrogate
+from qxs.purge import purge
+
+from .models import Article, RelatedNews, TaggedArticle
+
+ArticleRelated = Article.related.through
+ArticleAgency = Article.agencies.through
+
+RELATED_LIMIT = 6
+# Candidates per shared tag or agency: the articles that came just before.
+RELATED_CANDIDATES = 200
+
+
+def related_articles(article, tag_ids, agency_ids, limit=RELATED_LIMIT):
+    """The related news of ``article`` computed now (one query): the admin preview's box.
+
+    ``tag_ids`` and ``agency_ids`` are the article's own (they may be unsaved in a preview).
+    """
+    return list(
+        _ranked(article, tag_ids, agency_ids).only(
+            "title", "published_at", "created_at", "is_stub"
+        )[:limit]
+    )
+
+
+def compute(article, tag_ids, agency_ids, limit=RELATED_LIMIT):
+    """The ids of the articles ``article``'s box lists, best first (one query)."""
+    if article.pk is None or article.status != Article.Status.PUBLISHED:
+        return []
+    return list(_ranked(article, tag_ids, agency_ids).values_list("pk", flat=True)[:limit])
+
+
+def _ranked(article, tag_ids, agency_ids):
+    manual = ArticleRelated.objects.filter(from_article_id=article.pk)
+    candidate_sets = [manual.values("to_article_id")]
+    shared_tags = shared_agencies = Value(0, output_field=IntegerField())
+    before = {"lt": article.pk} if article.pk else {}
+    if tag_ids:
+        tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
+        newest = tagged.filter(**{f"content_object_id__{k}": v for k, v in before.items()})
+        newest = newest.order_by("-content_object_id").values("content_object_id")
+        candidate_sets.append(newest[:RELATED_CANDIDATES])
+        shared_tags = _count(tagged.filter(content_object_id=OuterRef("pk")), "content_object_id")
+    if agency_ids:
+        linked = ArticleAgency.objects.filter(agency_id__in=agency_ids)
+        newest = linked.filter(**{f"article_id__{k}": v for k, v in before.items()})
+        newest = newest.order_by("-article_id").values("article_id")
+        candidate_sets.append(newest[:RELATED_CANDIDATES])
+        shared_agencies = _count(linked.filter(article_id=OuterRef("pk")), "article_id")
+    # A sliced query cannot be a member of a compound statement on SQLite, so each set is a
+    # plain primary-key lookup with its slice inside.
+    first, *others = [
+        Article.objects.filter(pk__in=ids).order_by().values("pk") for ids in candidate_sets
+    ]
+    candidates = first.union(*others) if others else first
+    ranked = Article.objects.filter(status=Article.Status.PUBLISHED, pk__in=candidates)
+    if article.published_at is not None:
+        # Manual choices may be newer: pages read the box through published(), so a choice
+        # still to come shows from its time on.
+        chosen = manual.values("to_article_id")
+        ranked = ranked.filter(Q(published_at__lte=article.published_at) | Q(pk__in=chosen))
+    return (
+        ranked.exclude(pk=article.pk)
+        .annotate(
+            is_manual=Exists(manual.filter(to_article_id=OuterRef("pk"))),
+            score=shared_tags + shared_agencies,
+        )
+        .order_by("-is_manual", "-score", "-published_at", "-pk")
+    )
+
+
+def _count(rows, group_field):
+    """A correlated ``COUNT(*)`` of ``rows`` as an integer subquery (0 when there are none)."""
+    counted = rows.order_by().values(group_field).annotate(n=Count("*")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def refresh(pks):
+    """Recompute and store the boxes of the articles ``pks``; purge the pages of those that
+    changed. Returns the ids whose box changed."""
+    pks = list(pks)
+    articles = Article.objects.filter(pk__in=pks).only("status", "published_at")
+    tags, agencies, stored = {}, {}, {}
+    for article_id, tag_id in TaggedArticle.objects.filter(content_object_id__in=pks).values_list(
+        "content_object_id", "tag_id"
+    ):
+        tags.setdefault(article_id, []).append(tag_id)
+    for article_id, agency_id in ArticleAgency.objects.filter(article_id__in=pks).values_list(
+        "article_id", "agency_id"
+    ):
+        agencies.setdefault(article_id, []).append(agency_id)
+    for article_id, related_id in (
+        RelatedNews.objects.filter(article_id__in=pks)
+        .order_by("article_id", "position")
+        .values_list("article_id", "related_id")
+    ):
+        stored.setdefault(article_id, []).append(related_id)
+    changed = []
+    for article in articles:
+        wanted = compute(article, tags.get(article.pk), agencies.get(article.pk))
+        if wanted == stored.get(article.pk, []):
+            continue
+        with transaction.atomic():
+            RelatedNews.objects.filter(article_id=article.pk).delete()
+            RelatedNews.objects.bulk_create(
+                RelatedNews(article_id=article.pk, related_id=related_id, position=position)
+                for position, related_id in enumerate(wanted)
+            )
+        changed.append(article.pk)
+    purge(*(surrogate.article(pk) for pk in changed))
+    return changed
+
+
+def refresh_all(batch_size=500, progress=None):
+    """Recompute every stored box (the backfill; after bulk writes without signals)."""
+    return refresh_in_batches(
+        Article.objects.order_by("pk").values_list("pk", flat=True), batch_size, progress
+    )
+
+
+def refresh_in_batches(pks, batch_size=500, progress=None):
+    """:func:`refresh` of ``pks``, a batch at a time; returns how many boxes changed.
+
+    Enough after inserting new articles in bulk: only articles added after them, or that list
+    them, could list them, and there are none yet.
+    """
+    pks = sorted(pks)
+    changed = 0
+    for start in range(0, len(pks), batch_size):
+        changed += len(refresh(pks[start : start + batch_size]))
+        if progress is not None:
+            progress(min(start + batch_size, len(pks)), len(pks))
+    return changed
+
+
+def affected_by(pks):
+    """The articles whose box may change when articles ``pks`` change (``pks`` included)."""
+    pks = set(pks)
+    affected = set(pks)
+    affected.update(
+        RelatedNews.objects.filter(related_id__in=pks).values_list("article_id", flat=True)
+    )
+    affected.update(
+        ArticleRelated.objects.filter(to_article_id__in=pks).values_list(
+            "from_article_id", flat=True
+        )
+    )
+    for pk in pks:
+        for tag_id in TaggedArticle.objects.filter(content_object_id=pk).values_list(
+            "tag_id", flat=True
+        ):
+            affected.update(
+                TaggedArticle.objects.filter(tag_id=tag_id, content_object_id__gt=pk)
+                .order_by("content_object_id")
+                .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
+            )
+        for agency_id in ArticleAgency.objects.filter(article_id=pk).values_list(
+            "agency_id", flat=True
+        ):
+            affected.update(
+                ArticleAgency.objects.filter(agency_id=agency_id, article_id__gt=pk)
+                .order_by("article_id")
+                .values_list("article_id", flat=True)[:RELATED_CANDIDATES]
+            )
+    return affected
+
+
+def refresh_around(pks):
+    """Recompute every box a change to articles ``pks`` may have changed."""
+    return refresh(affected_by(pks))
+
+
+# Changes seen by signals are collected per transaction and handled once, after it commits.
+
+_PENDING = "_qxs_related_news_pending"
+
+
+def schedule(pks):
+    """Refresh the boxes around articles ``pks`` once the current transaction commits.
+
+    Losing a tag or an agency only lowers an article in the boxes that list it, which
+    :func:`affected_by` finds, so what changed on the article does not matter, only which one.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        refresh_around(pks)
+        return
+    pending = getattr(connection, _PENDING, None)
+    # A rolled-back transaction drops the callback but not the set: start a new one then.
+    registered = pending is not None and any(
+        callback[1] is _flush for callback in connection.run_on_commit
+    )
+    if not registered:
+        pending = set()
+        setattr(connection, _PENDING, pending)
+        # Robust: a failure is logged and never undoes or fails the editor's save.
+        transaction.on_commit(_flush, robust=True)
+    pending.update(pks)
+
+
+def _flush():
+    connection = transaction.get_connection()
+    pending = getattr(connection, _PENDING, None)
+    setattr(connection, _PENDING, None)
+    if pending:
+        refresh_around(pending)
+
+
+# Signals: every save of an article or of its tags, agencies and manual choices, wherever it
+# comes from (the admin, services, imports, management commands).
+
+
+def _article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule([instance.pk])
+
+
+def _article_deleted(sender, instance, **kwargs):
+    """Before the cascade removes them: the articles that list or chose this one."""
+    listing = set(
+        RelatedNews.objects.filter(related_id=instance.pk).values_list("article_id", flat=True)
+    )
+    listing.update(
+        ArticleRelated.objects.filter(to_article_id=instance.pk).values_list(
+            "from_article_id", flat=True
+        )
+    )
+    listing.discard(instance.pk)
+    if listing:
+        # The cascade empties their entries, so the recomputed box may equal what is left:
+        # their pages still showed the deleted article.
+        purge(*(surrogate.article(pk) for pk in listing))
+        schedule(listing)
+
+
+def _tagging_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule([instance.content_object_id])
+
+
+def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
+        return
+    if not reverse:
+        schedule([instance.pk])
+    elif action == "pre_clear":
+        # An agency losing all its articles: which ones is known only before.
+        schedule(
+            ArticleAgency.objects.filter(agency_id=instance.pk).values_list("article_id", flat=True)
+        )
+    elif pk_set:
+        schedule(pk_set)
+
+
+def connect_signals():
+    """Connected from ``ArticlesConfig.ready()``."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="related-news-article")
+    pre_delete.connect(_article_deleted, sender=Article, dispatch_uid="related-news-delete")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _tagging_changed, sender=TaggedArticle, dispatch_uid=f"related-news-tag-{signal}"
+        )
+    for through in (ArticleAgency, ArticleRelated):
+        m2m_changed.connect(
+            _links_changed, sender=through, dispatch_uid=f"related-news-{through.__name__}"
+        )
