@@ -30,12 +30,24 @@ CACHES = {
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="qxs-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="qxs-test-static-"))
+# The content generation's file (qxs/cache.py with the local-memory cache) belongs to this test
+# run, not to var/: two suites running at once on one checkout would bump each other's generation
+# (and change query counts). Processes a test starts inherit it through the environment.
+_GENERATION_MADE_HERE = "QXS_TEST_GENERATION_DIR" not in os.environ
+_GENERATION_DIR = Path(
+    os.environ.setdefault(
+        "QXS_TEST_GENERATION_DIR", tempfile.mkdtemp(prefix="qxs-test-generation-")
+    )
+)
+QXS_CONTENT_GENERATION_FILE = _GENERATION_DIR / "content-generation"
 
 
 _OWNER_PID = os.getpid()
 
 
-def _remove_temporary_folders(folders=(MEDIA_ROOT, STATIC_ROOT)):
+def _remove_temporary_folders(
+    folders=(MEDIA_ROOT, STATIC_ROOT, *([_GENERATION_DIR] if _GENERATION_MADE_HERE else [])),
+):
     """Remove the folders above when the process that made them exits.
 
     Only that process: a forked child (a gunicorn worker started by a test) inherits this hook
