@@ -2,6 +2,7 @@
 
 import copy
 
+from django.apps import apps
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,7 +13,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from portal.models import SiteIdentity
 from qxs import surrogate
 
 from .models import Article, Column, TaggedArticle
@@ -53,7 +53,9 @@ class ArticleFeed(Feed):
         return FEED_LANGUAGES.get(get_language(), get_language())
 
     def site_name(self):
-        return SiteIdentity.current().site_name
+        # The site identity is portal's, and portal imports this app (its home page lists news):
+        # looked up through the app registry, so the imports between the two stay one-way.
+        return apps.get_model("portal", "SiteIdentity").current().site_name
 
     def title(self, obj=None):
         return _("%(site)s · 新闻") % {"site": self.site_name()}
