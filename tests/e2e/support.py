@@ -58,6 +58,12 @@ def new_page(browser, base_url, *, width=DESKTOP, height=None, locale="zh-CN", j
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Public pages may be kept by a browser for a minute (Cache-Control: max-age=60), as the
+    # delivery design wants; these journeys check what the site serves after each step, so the
+    # browser's own cache is off (the stack tests check the caches).
+    devtools = context.new_cdp_session(page)
+    devtools.send("Network.enable")
+    devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
     page.problems = []
 
     def on_console(message):
