@@ -214,7 +214,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         (
             gettext_lazy("发布"),
             {
-                "fields": ["status_label", "published_at"],
+                "fields": ["status_label", "published_at", "published_date_only", "unpublish_at"],
                 "description": gettext_lazy(
                     "状态只能用页面上方的按钮改变（提交审核、发布、撤回……），每次改变都有记录。"
                 ),
@@ -260,6 +260,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if article.is_scheduled:
             when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
             return _("定时发布（%(when)s）") % {"when": when}
+        if article.is_expired:
+            when = timezone.localtime(article.unpublish_at).strftime("%Y-%m-%d %H:%M")
+            return _("已定时下线（%(when)s）") % {"when": when}
         return article.get_status_display()
 
     @admin.display(description=gettext_lazy("版本"))
@@ -942,6 +945,8 @@ TRACKED_FIELDS = [
     "column",
     "status",
     "published_at",
+    "published_date_only",
+    "unpublish_at",
     "source",
     "author",
     "responsible_editor",

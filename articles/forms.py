@@ -126,6 +126,8 @@ class ArticleAdminForm(forms.ModelForm):
             "author",
             "responsible_editor",
             "published_at",
+            "published_date_only",
+            "unpublish_at",
             "cover_image",
             "meeting",
             "agencies",
@@ -144,11 +146,16 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         name_split_datetime(self.fields.get("published_at"), _("发布日期"), _("发布时间"))
+        name_split_datetime(self.fields.get("unpublish_at"), _("下线日期"), _("下线时间"))
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk:
             check_version(self.instance, cleaned_data.get("loaded_version"))
+        published_at = cleaned_data.get("published_at", self.instance.published_at)
+        unpublish_at = cleaned_data.get("unpublish_at")
+        if unpublish_at and published_at and unpublish_at <= published_at:
+            self.add_error("unpublish_at", _("下线时间必须晚于发布时间。"))
         if "tags" in cleaned_data:
             cleaned_data["tags"] = [
                 *cleaned_data["tags"],

@@ -95,13 +95,34 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        """The one publication rule: published, and the publication time has come.
+        """The one publication rule: published, the publication time has come, and the time to
+        leave the site (定时下线) has not.
 
-        A future ``published_at`` is a scheduled publication, applied here at query time, so no
-        cron job is needed.
+        A future ``published_at`` is a scheduled publication and a past ``unpublish_at`` a
+        scheduled unpublication, both applied here at query time, so no cron job is needed.
         """
         now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def next_change(self, now=None):
+        """When the set of public articles next changes by time alone, or ``None``: the
+        earliest scheduled publication or unpublication (定时下线) still to come.
+
+        Caches keep nothing past it (``qxs.cache``), so neither needs a purge or a cron job.
+        One query; each half is a range on its own index.
+        """
+        now = now or timezone.now()
+        publication = Q(published_at__gt=now)
+        unpublication = Q(unpublish_at__gt=now)
+        times = self.filter(publication | unpublication, status=Article.Status.PUBLISHED).aggregate(
+            publication=models.Min("published_at", filter=publication),
+            unpublication=models.Min("unpublish_at", filter=unpublication),
+        )
+        return min(filter(None, times.values()), default=None)
 
 
 ARTICLE_HISTORY = HistoricalRecords(
@@ -159,6 +180,17 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text=_("未来的时间即为定时发布，到时自动出现在网站上。"),
+    )
+    published_date_only = models.BooleanField(
+        _("发布时间仅有日期"),
+        default=False,
+        help_text=_("来源只给出了日期、没有具体时刻（导入时自动设置）；网站和订阅只显示日期。"),
+    )
+    unpublish_at = models.DateTimeField(
+        _("下线时间"),
+        null=True,
+        blank=True,
+        help_text=_("定时下线：到这个时间稿件自动从网站上消失（状态不变）。留空则一直显示。"),
     )
     featured = models.BooleanField(_("推荐"), default=False, help_text=_("在首页重点展示。"))
     meeting = models.ForeignKey(
@@ -234,11 +266,19 @@ class Article(models.Model):
                 fields=["column", "status", "-published_at", "-id"], name="article_column_pub_idx"
             ),
             models.Index(fields=["source_url"], name="article_source_url_idx"),
+            models.Index(fields=["status", "unpublish_at"], name="article_status_unpub_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(unpublish_at__gt=F("published_at")),
+                name="article_unpublish_after_publish",
+                violation_error_message=_("下线时间必须晚于发布时间。"),
             ),
         ]
 
@@ -283,13 +323,35 @@ class Article(models.Model):
 
     @property
     def published_iso(self):
-        """``published_at`` as ISO 8601 in the site's time zone, for ``<time datetime>``."""
-        return timezone.localtime(self.published_at).isoformat() if self.published_at else ""
+        """``published_at`` for ``<time datetime>``: ISO 8601 in the site's time zone, or the
+        date alone when the source gave no time of day."""
+        if not self.published_at:
+            return ""
+        if self.published_date_only:
+            return self.published_day
+        return timezone.localtime(self.published_at).isoformat()
 
     @property
     def published_day(self):
         """``published_at`` as the lists show it: ``2004-09-22``."""
         return f"{timezone.localtime(self.published_at):%Y-%m-%d}" if self.published_at else ""
+
+    @property
+    def published_text(self):
+        """``published_at`` as the article's page shows it: ``2004-09-22 10:30``, or the date
+        alone when the source gave no time of day (never a made-up ``00:00``)."""
+        if not self.published_at or self.published_date_only:
+            return self.published_day
+        return f"{timezone.localtime(self.published_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_expired(self):
+        """Published, but its time to leave the site (定时下线) has passed."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.unpublish_at is not None
+            and self.unpublish_at <= timezone.now()
+        )
 
     @property
     def is_scheduled(self):

@@ -22,10 +22,11 @@ def home(request):
         .select_related("cover_image")
         .defer("body")[:3]
     )
+    # Title-only stubs stay in the news lists (with their badge), not in the home page's news.
     latest = list(
-        published.exclude(pk__in=[article.pk for article in featured]).only(
-            "title", "published_at", "created_at", "is_stub", "column__name", "column__slug"
-        )[:10]
+        published.filter(is_stub=False)
+        .exclude(pk__in=[article.pk for article in featured])
+        .only("title", "published_at", "created_at", "is_stub", "column__name", "column__slug")[:10]
     )
     # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
     symposium = (
