@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from articles.models import Article
+from articles.models import Article, Column
 from partnerships.models import HelpingPair, Meeting
 from qxs import surrogate
 
@@ -59,6 +59,52 @@ def home(request):
         "pairs": pairs,
     }
     return render(request, "home.html", context)
+
+
+# The reader's site map lists at most this many pairs (each meeting's first ones), then links
+# to the list of every pair.
+SITE_MAP_PAIRS = 200
+
+
+def site_map(request):
+    """网站地图: the site's sections, its columns, the meetings and the pairs, for readers (the
+    XML sitemaps are for crawlers)."""
+    columns = list(Column.objects.only("name", "slug").order_by("order", "pk"))
+    meetings = list(Meeting.objects.only("title", "slug", "start_date").order_by("-start_date"))
+    pairs = list(
+        HelpingPair.objects.select_related("helper", "helped")
+        .only(
+            "meeting_id",
+            "order",
+            "helper__name",
+            "helper__short_name",
+            "helped__name",
+            "helped__short_name",
+        )
+        .order_by("meeting_id", "order", "pk")[: SITE_MAP_PAIRS + 1]
+    )
+    more_pairs = len(pairs) > SITE_MAP_PAIRS
+    pairs = pairs[:SITE_MAP_PAIRS]
+    by_meeting = {}
+    for pair in pairs:
+        by_meeting.setdefault(pair.meeting_id, []).append(pair)
+    for meeting in meetings:
+        meeting.listed_pairs = by_meeting.pop(meeting.pk, [])
+    surrogate.add(
+        request,
+        surrogate.MEETINGS,
+        surrogate.PAIRS,
+        *(surrogate.meeting(meeting.pk) for meeting in meetings),
+        *(surrogate.pair(pair.pk) for pair in pairs),
+        *(surrogate.agency(pk) for pair in pairs for pk in (pair.helper_id, pair.helped_id)),
+    )
+    context = {
+        "columns": columns,
+        "meetings": meetings,
+        "unmet_pairs": [pair for rest in by_meeting.values() for pair in rest],
+        "more_pairs": more_pairs,
+    }
+    return render(request, "site_map.html", context)
 
 
 @require_GET

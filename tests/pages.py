@@ -46,6 +46,7 @@ def budget(kind):
 
 PAGES = [
     ("home", "home", None, "", "page"),
+    ("site map", "site-map", None, "", "page"),
     ("news list", "articles:list", None, "", "list"),
     ("news list page 2", "articles:list", None, "?page=2", "list"),
     ("news list by column", "articles:list", None, "?column=work", "list"),

@@ -85,6 +85,7 @@ def pages(client):
         "/news/tag/质量兴市/",
         "/news/2004/",
         "/news/2004/09/",
+        "/sitemap/",
         article.get_absolute_url(),
         f"{article.get_absolute_url()}?print=1",
     ]
