@@ -206,6 +206,7 @@ class ArticleListView(PublishedArticleListMixin, ListView):
             # As ``form.is_bound``: any parameter, the page number included.
             form_is_bound=bool(self.request.GET),
             page_title=_("新闻"),
+            page_description=_("质量兴市新闻：质量技术监督部门的工作动态、会议和帮扶对子的消息。"),
             show_filters=True,
             **kwargs,
         )
@@ -232,7 +233,8 @@ class ColumnView(PublishedArticleListMixin, ListView):
         return super().get_context_data(
             column=self.column,
             page_title=self.column.name,
-            page_description=self.column.description,
+            page_description=self.column.description
+            or _("“%(column)s”栏目的新闻。") % {"column": self.column.name},
             feed_url=("articles:column-feed", self.column.slug),
             **kwargs,
         )
@@ -251,6 +253,7 @@ class TagView(PublishedArticleListMixin, ListView):
         context = super().get_context_data(
             tag=self.tag,
             page_title=_("标签：%(tag)s") % {"tag": self.tag.name},
+            page_description=_("带有“%(tag)s”标签的新闻。") % {"tag": self.tag.name},
             feed_url=("articles:tag-feed", self.tag.slug),
             **kwargs,
         )
@@ -299,6 +302,7 @@ class ArchiveView(PublishedArticleListMixin, ListView):
             months = list(by_month)
         return super().get_context_data(
             page_title=title,
+            page_description=_("%(period)s发布的新闻。") % {"period": title},
             archive_year=self.year,
             archive_month=self.month,
             archive_months=months,

@@ -126,6 +126,8 @@ def test_every_public_page_type_reads_in_english(
     page = response.content.decode()
     assert '<html lang="en"' in page, url
     assert 'aria-label="Main navigation"' in page or ">Home<" in page, url
+    # Every public page, lists included, describes itself to search engines (issue 15).
+    assert re.search(r'<meta name="description" content="[^"]+">', page), url
     asked_for = set(HAN.findall(query)) | set(
         HAN.findall(" ".join(str(arg) for arg in (english_site.get(args) or args or ())))
     )
