@@ -221,6 +221,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
             },
         ),
         (
+            gettext_lazy("头条与置顶"),
+            {
+                "fields": ["headline_until", "pinned_until"],
+                "description": gettext_lazy(
+                    "由审核人员设置。到截止时间自动撤下，无需再操作。首页同一时间只有一篇头条，"
+                    "每个栏目最多置顶三篇。"
+                ),
+            },
+        ),
+        (
             gettext_lazy("图片与关联"),
             {"fields": ["cover_image", "meeting", "agencies", "pairs", "related"]},
         ),
@@ -331,6 +341,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+    def get_readonly_fields(self, request, obj=None):
+        """头条 and column pins are a chief editor's (审核) decision."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly += services.PIN_FIELDS
+        return readonly
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -947,6 +964,8 @@ TRACKED_FIELDS = [
     "published_at",
     "published_date_only",
     "unpublish_at",
+    "headline_until",
+    "pinned_until",
     "source",
     "author",
     "responsible_editor",

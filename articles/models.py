@@ -1,6 +1,7 @@
 """Columns (栏目), articles, their images and attachments."""
 
 import functools
+import operator
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -108,19 +109,32 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
-    def next_change(self, now=None):
-        """When the set of public articles next changes by time alone, or ``None``: the
-        earliest scheduled publication or unpublication (定时下线) still to come.
+    def headlines(self, now=None):
+        """The home page's 头条 now: public, with ``headline_until`` still to come (newest
+        first; the admin allows one at a time)."""
+        now = now or timezone.now()
+        return self.published(now).filter(headline_until__gt=now).order_by("-published_at", "-pk")
 
-        Caches keep nothing past it (``qxs.cache``), so neither needs a purge or a cron job.
-        One query; each half is a range on its own index.
+    def pinned(self, now=None):
+        """Articles pinned to the top of their column now: public, ``pinned_until`` to come."""
+        now = now or timezone.now()
+        return self.published(now).filter(pinned_until__gt=now).order_by("-published_at", "-pk")
+
+    def next_change(self, now=None):
+        """When what the public pages show next changes by time alone, or ``None``: the
+        earliest scheduled publication, unpublication (定时下线), 头条 expiry or pin expiry
+        still to come.
+
+        Caches keep nothing past it (``qxs.cache``), so none of them needs a purge or a cron
+        job. One query; each part is a range on its own index.
         """
         now = now or timezone.now()
-        publication = Q(published_at__gt=now)
-        unpublication = Q(unpublish_at__gt=now)
-        times = self.filter(publication | unpublication, status=Article.Status.PUBLISHED).aggregate(
-            publication=models.Min("published_at", filter=publication),
-            unpublication=models.Min("unpublish_at", filter=unpublication),
+        fields = ("published_at", "unpublish_at", "headline_until", "pinned_until")
+        to_come = {field: Q(**{f"{field}__gt": now}) for field in fields}
+        times = self.filter(
+            functools.reduce(operator.or_, to_come.values()), status=Article.Status.PUBLISHED
+        ).aggregate(
+            **{field: models.Min(field, filter=condition) for field, condition in to_come.items()}
         )
         return min(filter(None, times.values()), default=None)
 
@@ -193,6 +207,24 @@ class Article(models.Model):
         help_text=_("定时下线：到这个时间稿件自动从网站上消失（状态不变）。留空则一直显示。"),
     )
     featured = models.BooleanField(_("推荐"), default=False, help_text=_("在首页重点展示。"))
+    headline_until = models.DateTimeField(
+        _("头条截止时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "在首页作为头条（带封面图）展示到这个时间，到时自动撤下。同一时间只能有一篇头条。"
+            "留空则不是头条。"
+        ),
+    )
+    pinned_until = models.DateTimeField(
+        _("栏目置顶截止时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "在所属栏目页的顶部置顶到这个时间，到时自动取消。每个栏目同时最多置顶三篇。"
+            "留空则不置顶。"
+        ),
+    )
     meeting = models.ForeignKey(
         "partnerships.Meeting",
         verbose_name=_("相关会议"),
@@ -267,6 +299,8 @@ class Article(models.Model):
             ),
             models.Index(fields=["source_url"], name="article_source_url_idx"),
             models.Index(fields=["status", "unpublish_at"], name="article_status_unpub_idx"),
+            models.Index(fields=["headline_until"], name="article_headline_idx"),
+            models.Index(fields=["column", "pinned_until"], name="article_column_pinned_idx"),
         ]
         constraints = [
             models.CheckConstraint(

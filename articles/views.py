@@ -28,6 +28,7 @@ from qxs.prepared import PreparedQuery
 from .filters import ArticleFilter
 from .models import Article, Attachment, Column, Image, RelatedNews, TaggedArticle
 from .related import related_articles
+from .services import MAX_PINNED_PER_COLUMN
 
 ArticleAgency = Article.agencies.through
 ArticlePair = Article.pairs.through
@@ -226,12 +227,29 @@ class ColumnView(PublishedArticleListMixin, ListView):
 
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(column=self.column)
+        in_column = super().get_queryset().filter(column=self.column)
+        # Pinned articles lead the first page and leave the dated list (on every page, so the
+        # count and the pages agree). Expiry needs no cron job: the page's cache time is bounded
+        # by it (Article.objects.next_change()).
+        self.pinned = list(
+            Article.objects.pinned()
+            .filter(column=self.column)
+            .select_related("column")
+            .only(*LIST_FIELDS, "column__slug", "column__order")[:MAX_PINNED_PER_COLUMN]
+        )
+        if self.pinned:
+            in_column = in_column.exclude(pk__in=[article.pk for article in self.pinned])
+        return in_column
 
     def get_context_data(self, **kwargs):
-        surrogate.add(self.request, surrogate.column(self.column.pk))
+        surrogate.add(
+            self.request,
+            surrogate.column(self.column.pk),
+            *article_keys(self.pinned),
+        )
         return super().get_context_data(
             column=self.column,
+            pinned_articles=self.pinned,
             page_title=self.column.name,
             page_description=self.column.description
             or _("“%(column)s”栏目的新闻。") % {"column": self.column.name},

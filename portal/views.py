@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Column
@@ -16,16 +17,24 @@ from .sitemaps import sitemaps
 
 def home(request):
     """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
-    published = Article.objects.published().select_related("column")
+    now = timezone.now()
+    published = Article.objects.published(now).select_related("column")
+    # The 头条, shown with its cover until its time runs out (no cron job: the page's expiry is
+    # bounded by it, see Article.objects.next_change()).
+    headline = (
+        Article.objects.headlines(now).select_related("column", "cover_image").defer("body").first()
+    )
+    shown = [headline.pk] if headline else []
     featured = list(
         published.filter(featured=True, is_stub=False)
+        .exclude(pk__in=shown)
         .select_related("cover_image")
         .defer("body")[:3]
     )
     # Title-only stubs stay in the news lists (with their badge), not in the home page's news.
     latest = list(
         published.filter(is_stub=False)
-        .exclude(pk__in=[article.pk for article in featured])
+        .exclude(pk__in=[*shown, *(article.pk for article in featured)])
         .only("title", "published_at", "created_at", "is_stub", "column__name", "column__slug")[:10]
     )
     # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
@@ -47,12 +56,13 @@ def home(request):
         request,
         surrogate.HOME,
         surrogate.NEWS,
-        *(surrogate.article(article.pk) for article in [*featured, *latest]),
+        *(surrogate.article(article.pk) for article in [headline, *featured, *latest] if article),
         symposium and surrogate.meeting(symposium.pk),
         *(surrogate.pair(pair.pk) for pair in pairs),
         *(surrogate.agency(pk) for pair in pairs for pk in (pair.helper_id, pair.helped_id)),
     )
     context = {
+        "headline": headline,
         "featured_articles": featured,
         "latest_articles": latest,
         "symposium": symposium,
