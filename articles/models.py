@@ -109,12 +109,6 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
-    def headlines(self, now=None):
-        """The home page's 头条 now: public, with ``headline_until`` still to come (newest
-        first; the admin allows one at a time)."""
-        now = now or timezone.now()
-        return self.published(now).filter(headline_until__gt=now).order_by("-published_at", "-pk")
-
     def pinned(self, now=None):
         """Articles pinned to the top of their column now: public, ``pinned_until`` to come."""
         now = now or timezone.now()

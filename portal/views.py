@@ -1,7 +1,7 @@
 """Pages that draw on several apps, robots.txt and the sitemaps."""
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,26 +11,33 @@ from django.views.decorators.http import require_GET
 from articles.models import Article, Column
 from partnerships.models import HelpingPair, Meeting
 from qxs import surrogate
+from topics.models import Topic
 
 from .sitemaps import sitemaps
+
+# Current topics shown on the home page, at most.
+HOME_TOPICS = 4
 
 
 def home(request):
     """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
     now = timezone.now()
     published = Article.objects.published(now).select_related("column")
-    # The 头条, shown with its cover until its time runs out (no cron job: the page's expiry is
-    # bounded by it, see Article.objects.next_change()).
-    headline = (
-        Article.objects.headlines(now).select_related("column", "cover_image").defer("body").first()
-    )
-    shown = [headline.pk] if headline else []
-    featured = list(
-        published.filter(featured=True, is_stub=False)
-        .exclude(pk__in=shown)
+    # The 头条 (shown with its cover until its time runs out: no cron job, the page's expiry
+    # is bounded by it, see Article.objects.next_change()) and the featured articles, read
+    # together: the 头条 first (the newest, should two be stored), then the newest featured.
+    is_headline = Q(headline_until__gt=now)
+    leading = list(
+        published.filter(is_headline | Q(featured=True, is_stub=False))
+        .annotate(is_headline=ExpressionWrapper(is_headline, output_field=BooleanField()))
         .select_related("cover_image")
-        .defer("body")[:3]
+        .defer("body")
+        .order_by("-is_headline", "-published_at", "-pk")[:4]
     )
+    headline = leading[0] if leading and leading[0].is_headline else None
+    featured = [article for article in leading if article.featured and article is not headline]
+    featured = [article for article in featured if not article.is_stub][:3]
+    shown = [headline.pk] if headline else []
     # Title-only stubs stay in the news lists (with their badge), not in the home page's news.
     latest = list(
         published.filter(is_stub=False)
@@ -52,9 +59,12 @@ def home(request):
             "helper", "helped", "helper__division", "helped__division"
         )[:8]
     )
+    topics = list(Topic.objects.current().select_related("banner")[:HOME_TOPICS])
     surrogate.add(
         request,
         surrogate.HOME,
+        surrogate.TOPICS,
+        *(surrogate.topic(topic.pk) for topic in topics),
         surrogate.NEWS,
         *(surrogate.article(article.pk) for article in [headline, *featured, *latest] if article),
         symposium and surrogate.meeting(symposium.pk),
@@ -63,6 +73,7 @@ def home(request):
     )
     context = {
         "headline": headline,
+        "topics": topics,
         "featured_articles": featured,
         "latest_articles": latest,
         "symposium": symposium,
@@ -80,6 +91,7 @@ def site_map(request):
     """网站地图: the site's sections, its columns, the meetings and the pairs, for readers (the
     XML sitemaps are for crawlers)."""
     columns = list(Column.objects.only("name", "slug").order_by("order", "pk"))
+    topics = list(Topic.objects.public().only("title", "slug"))
     meetings = list(Meeting.objects.only("title", "slug", "start_date").order_by("-start_date"))
     pairs = list(
         HelpingPair.objects.select_related("helper", "helped")
@@ -104,12 +116,15 @@ def site_map(request):
         request,
         surrogate.MEETINGS,
         surrogate.PAIRS,
+        surrogate.TOPICS,
+        *(surrogate.topic(topic.pk) for topic in topics),
         *(surrogate.meeting(meeting.pk) for meeting in meetings),
         *(surrogate.pair(pair.pk) for pair in pairs),
         *(surrogate.agency(pk) for pair in pairs for pk in (pair.helper_id, pair.helped_id)),
     )
     context = {
         "columns": columns,
+        "topics": topics,
         "meetings": meetings,
         "unmet_pairs": [pair for rest in by_meeting.values() for pair in rest],
         "more_pairs": more_pairs,

@@ -49,7 +49,7 @@ from . import surrogate
 logger = logging.getLogger(__name__)
 
 # Apps whose rows appear on public pages: a write to any of their models changes the generation.
-CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "portal"})
+CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "portal", "topics"})
 
 GENERATION_KEY = "qxs:content-generation"
 NEXT_CHANGE_KEY = "qxs:next-change:{generation}"
