@@ -156,6 +156,25 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PinnedFilter(admin.SimpleListFilter):
+    """The current 头条 and column pins (to find the one to take down when the admin refuses
+    another)."""
+
+    title = gettext_lazy("头条与置顶")
+    parameter_name = "pinned"
+
+    def lookups(self, request, model_admin):
+        return [("headline", _("当前头条")), ("column", _("栏目置顶"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "headline":
+            return queryset.filter(status=Article.Status.PUBLISHED, headline_until__gt=now)
+        if self.value() == "column":
+            return queryset.filter(status=Article.Status.PUBLISHED, pinned_until__gt=now)
+        return queryset
+
+
 class MineFilter(admin.SimpleListFilter):
     """The signed-in user's own articles (the desk's 我的草稿 links here)."""
 
@@ -187,6 +206,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_filter = [
         "status",
         ScheduledFilter,
+        PinnedFilter,
         MineFilter,
         "column",
         "featured",

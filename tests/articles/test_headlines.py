@@ -220,3 +220,15 @@ def test_an_editor_cannot_set_pins(client):
     url = reverse("admin:articles_article_change", args=[article.pk])
     form = client.get(url).context["adminform"].form
     assert "headline_until" not in form.fields and "pinned_until" not in form.fields
+
+
+def test_the_article_list_filters_the_current_headline_and_pins(client, chief):
+    now = timezone.now()
+    ArticleFactory(title="当前头条稿", cover_image=ImageFactory(), headline_until=now + HOUR)
+    ArticleFactory(title="过期头条稿", cover_image=ImageFactory(), headline_until=now - HOUR)
+    ArticleFactory(title="置顶稿", pinned_until=now + HOUR)
+    url = reverse("admin:articles_article_changelist")
+    headline = client.get(url, {"pinned": "headline"}).content.decode()
+    assert "当前头条稿" in headline and "过期头条稿" not in headline and "置顶稿" not in headline
+    pinned = client.get(url, {"pinned": "column"}).content.decode()
+    assert "置顶稿" in pinned and "当前头条稿" not in pinned
