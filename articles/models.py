@@ -120,7 +120,8 @@ class ArticleQuerySet(models.QuerySet):
         still to come.
 
         Caches keep nothing past it (``qxs.cache``), so none of them needs a purge or a cron
-        job. One query; each part is a range on its own index.
+        job. One query; each part is a range on its own index (PostgreSQL combines them with a
+        BitmapOr).
         """
         now = now or timezone.now()
         fields = ("published_at", "unpublish_at", "headline_until", "pinned_until")
@@ -294,7 +295,7 @@ class Article(models.Model):
             models.Index(fields=["source_url"], name="article_source_url_idx"),
             models.Index(fields=["status", "unpublish_at"], name="article_status_unpub_idx"),
             models.Index(fields=["headline_until"], name="article_headline_idx"),
-            models.Index(fields=["column", "pinned_until"], name="article_column_pinned_idx"),
+            models.Index(fields=["pinned_until"], name="article_pinned_idx"),
         ]
         constraints = [
             models.CheckConstraint(

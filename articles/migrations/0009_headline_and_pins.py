@@ -40,6 +40,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(fields=['column', 'pinned_until'], name='article_column_pinned_idx'),
+            index=models.Index(fields=['pinned_until'], name='article_pinned_idx'),
         ),
     ]
