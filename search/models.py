@@ -203,7 +203,7 @@ class PromotedItem(models.Model):
         _("网址"),
         max_length=300,
         blank=True,
-        help_text=_("本站页面的地址，以 / 开头，例如 /topics/northeast-quality/。"),
+        help_text=_("本站页面的地址，以 / 开头（例如从浏览器地址栏复制专题页的地址，去掉域名）。"),
     )
     title = models.CharField(_("标题"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("位置"), default=0)

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name='PromotedItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(blank=True, help_text='本站页面的地址，以 / 开头，例如 /topics/northeast-quality/。', max_length=300, verbose_name='网址')),
+                ('url', models.CharField(blank=True, help_text='本站页面的地址，以 / 开头（例如从浏览器地址栏复制专题页的地址，去掉域名）。', max_length=300, verbose_name='网址')),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='位置')),
                 ('article', models.ForeignKey(blank=True, help_text='推荐一篇稿件（未发布或已下线的稿件不显示）；或者填写下面的网址和标题。', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article', verbose_name='稿件')),
