@@ -156,6 +156,25 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PinnedFilter(admin.SimpleListFilter):
+    """The current 头条 and column pins (to find the one to take down when the admin refuses
+    another)."""
+
+    title = gettext_lazy("头条与置顶")
+    parameter_name = "pinned"
+
+    def lookups(self, request, model_admin):
+        return [("headline", _("当前头条")), ("column", _("栏目置顶"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "headline":
+            return queryset.filter(status=Article.Status.PUBLISHED, headline_until__gt=now)
+        if self.value() == "column":
+            return queryset.filter(status=Article.Status.PUBLISHED, pinned_until__gt=now)
+        return queryset
+
+
 class MineFilter(admin.SimpleListFilter):
     """The signed-in user's own articles (the desk's 我的草稿 links here)."""
 
@@ -187,6 +206,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_filter = [
         "status",
         ScheduledFilter,
+        PinnedFilter,
         MineFilter,
         "column",
         "featured",
@@ -214,9 +234,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
         (
             gettext_lazy("发布"),
             {
-                "fields": ["status_label", "published_at"],
+                "fields": ["status_label", "published_at", "published_date_only", "unpublish_at"],
                 "description": gettext_lazy(
                     "状态只能用页面上方的按钮改变（提交审核、发布、撤回……），每次改变都有记录。"
+                ),
+            },
+        ),
+        (
+            gettext_lazy("头条与置顶"),
+            {
+                "fields": ["headline_until", "pinned_until"],
+                "description": gettext_lazy(
+                    "由审核人员设置。到截止时间自动撤下，无需再操作。首页同一时间只有一篇头条，"
+                    "每个栏目最多置顶三篇。"
                 ),
             },
         ),
@@ -260,6 +290,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if article.is_scheduled:
             when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
             return _("定时发布（%(when)s）") % {"when": when}
+        if article.is_expired:
+            when = timezone.localtime(article.unpublish_at).strftime("%Y-%m-%d %H:%M")
+            return _("已定时下线（%(when)s）") % {"when": when}
         return article.get_status_display()
 
     @admin.display(description=gettext_lazy("版本"))
@@ -328,6 +361,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm(services.PUBLISH_PERMISSION)
+
+    def get_readonly_fields(self, request, obj=None):
+        """头条 and column pins are a chief editor's (审核) decision."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly += services.PIN_FIELDS
+        return readonly
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -942,6 +982,10 @@ TRACKED_FIELDS = [
     "column",
     "status",
     "published_at",
+    "published_date_only",
+    "unpublish_at",
+    "headline_until",
+    "pinned_until",
     "source",
     "author",
     "responsible_editor",

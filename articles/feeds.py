@@ -24,12 +24,16 @@ FEED_LANGUAGES = {"zh-hans": "zh-cn"}
 
 
 class SourceElementsMixin:
-    """Adds ``dc:source`` (the article's 来源) to each entry: readers of news feeds expect it."""
+    """Adds ``dc:source`` (the article's 来源) to each entry: readers of news feeds expect it;
+    and ``dc:date`` with the date alone for an article whose source gave no time of day (its
+    ``pubDate``/``published`` is left out rather than made up as midnight)."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content_source"):
             handler.addQuickElement("dc:source", item["content_source"])
+        if item.get("published_day"):
+            handler.addQuickElement("dc:date", item["published_day"])
 
 
 class RssFeedWithSource(SourceElementsMixin, Rss201rev2Feed):
@@ -104,7 +108,8 @@ class ArticleFeed(Feed):
         return text
 
     def item_pubdate(self, item):
-        return item.published_at
+        # A date-only time goes out as dc:date (see SourceElementsMixin).
+        return None if item.published_date_only else item.published_at
 
     def item_updateddate(self, item):
         return item.updated_at
@@ -116,7 +121,10 @@ class ArticleFeed(Feed):
         return [item.column.name, *(tag.name for tag in item.tags.all())]
 
     def item_extra_kwargs(self, item):
-        return {"content_source": item.source}
+        return {
+            "content_source": item.source,
+            "published_day": item.published_day if item.published_date_only else "",
+        }
 
 
 class AtomArticleFeed(ArticleFeed):

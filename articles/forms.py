@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from . import services
 from .images import validate_image_upload
 from .models import Article, Image
 from .services import can_edit
@@ -126,6 +127,10 @@ class ArticleAdminForm(forms.ModelForm):
             "author",
             "responsible_editor",
             "published_at",
+            "published_date_only",
+            "unpublish_at",
+            "headline_until",
+            "pinned_until",
             "cover_image",
             "meeting",
             "agencies",
@@ -144,17 +149,42 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         name_split_datetime(self.fields.get("published_at"), _("发布日期"), _("发布时间"))
+        name_split_datetime(self.fields.get("unpublish_at"), _("下线日期"), _("下线时间"))
+        name_split_datetime(self.fields.get("headline_until"), _("头条截止日期"), _("头条截止时间"))
+        name_split_datetime(self.fields.get("pinned_until"), _("置顶截止日期"), _("置顶截止时间"))
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk:
             check_version(self.instance, cleaned_data.get("loaded_version"))
+        published_at = cleaned_data.get("published_at", self.instance.published_at)
+        unpublish_at = cleaned_data.get("unpublish_at")
+        if unpublish_at and published_at and unpublish_at <= published_at:
+            self.add_error("unpublish_at", _("下线时间必须晚于发布时间。"))
+        self._check_pins(cleaned_data)
         if "tags" in cleaned_data:
             cleaned_data["tags"] = [
                 *cleaned_data["tags"],
                 *parse_tags(cleaned_data.get("new_tags", "")),
             ]
         return cleaned_data
+
+    def _check_pins(self, cleaned_data):
+        """At most one 头条 and three pins per column (``services.pin_errors``), checked only
+        when a chief editor changed a pin (the fields are read-only for others)."""
+        changed = [name for name in services.PIN_FIELDS if name in self.changed_data]
+        if not changed:
+            return
+        errors = services.pin_errors(
+            self.instance,
+            column=cleaned_data.get("column") or getattr(self.instance, "column", None),
+            headline_until=cleaned_data.get("headline_until"),
+            pinned_until=cleaned_data.get("pinned_until"),
+            cover_image=cleaned_data.get("cover_image", self.instance.cover_image),
+        )
+        for name in changed:
+            if name in errors:
+                self.add_error(name, errors[name])
 
 
 class ArticleChangeListForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """Columns (栏目), articles, their images and attachments."""
 
 import functools
+import operator
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -95,13 +96,42 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        """The one publication rule: published, and the publication time has come.
+        """The one publication rule: published, the publication time has come, and the time to
+        leave the site (定时下线) has not.
 
-        A future ``published_at`` is a scheduled publication, applied here at query time, so no
-        cron job is needed.
+        A future ``published_at`` is a scheduled publication and a past ``unpublish_at`` a
+        scheduled unpublication, both applied here at query time, so no cron job is needed.
         """
         now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def pinned(self, now=None):
+        """Articles pinned to the top of their column now: public, ``pinned_until`` to come."""
+        now = now or timezone.now()
+        return self.published(now).filter(pinned_until__gt=now).order_by("-published_at", "-pk")
+
+    def next_change(self, now=None):
+        """When what the public pages show next changes by time alone, or ``None``: the
+        earliest scheduled publication, unpublication (定时下线), 头条 expiry or pin expiry
+        still to come.
+
+        Caches keep nothing past it (``qxs.cache``), so none of them needs a purge or a cron
+        job. One query; each part is a range on its own index (PostgreSQL combines them with a
+        BitmapOr).
+        """
+        now = now or timezone.now()
+        fields = ("published_at", "unpublish_at", "headline_until", "pinned_until")
+        to_come = {field: Q(**{f"{field}__gt": now}) for field in fields}
+        times = self.filter(
+            functools.reduce(operator.or_, to_come.values()), status=Article.Status.PUBLISHED
+        ).aggregate(
+            **{field: models.Min(field, filter=condition) for field, condition in to_come.items()}
+        )
+        return min(filter(None, times.values()), default=None)
 
 
 ARTICLE_HISTORY = HistoricalRecords(
@@ -160,7 +190,36 @@ class Article(models.Model):
         blank=True,
         help_text=_("未来的时间即为定时发布，到时自动出现在网站上。"),
     )
+    published_date_only = models.BooleanField(
+        _("发布时间仅有日期"),
+        default=False,
+        help_text=_("来源只给出了日期、没有具体时刻（导入时自动设置）；网站和订阅只显示日期。"),
+    )
+    unpublish_at = models.DateTimeField(
+        _("下线时间"),
+        null=True,
+        blank=True,
+        help_text=_("定时下线：到这个时间稿件自动从网站上消失（状态不变）。留空则一直显示。"),
+    )
     featured = models.BooleanField(_("推荐"), default=False, help_text=_("在首页重点展示。"))
+    headline_until = models.DateTimeField(
+        _("头条截止时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "在首页作为头条（带封面图）展示到这个时间，到时自动撤下。同一时间只能有一篇头条。"
+            "留空则不是头条。"
+        ),
+    )
+    pinned_until = models.DateTimeField(
+        _("栏目置顶截止时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "在所属栏目页的顶部置顶到这个时间，到时自动取消。每个栏目同时最多置顶三篇。"
+            "留空则不置顶。"
+        ),
+    )
     meeting = models.ForeignKey(
         "partnerships.Meeting",
         verbose_name=_("相关会议"),
@@ -234,11 +293,21 @@ class Article(models.Model):
                 fields=["column", "status", "-published_at", "-id"], name="article_column_pub_idx"
             ),
             models.Index(fields=["source_url"], name="article_source_url_idx"),
+            models.Index(fields=["status", "unpublish_at"], name="article_status_unpub_idx"),
+            models.Index(fields=["headline_until"], name="article_headline_idx"),
+            models.Index(fields=["pinned_until"], name="article_pinned_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(unpublish_at__gt=F("published_at")),
+                name="article_unpublish_after_publish",
+                violation_error_message=_("下线时间必须晚于发布时间。"),
             ),
         ]
 
@@ -283,13 +352,35 @@ class Article(models.Model):
 
     @property
     def published_iso(self):
-        """``published_at`` as ISO 8601 in the site's time zone, for ``<time datetime>``."""
-        return timezone.localtime(self.published_at).isoformat() if self.published_at else ""
+        """``published_at`` for ``<time datetime>``: ISO 8601 in the site's time zone, or the
+        date alone when the source gave no time of day."""
+        if not self.published_at:
+            return ""
+        if self.published_date_only:
+            return self.published_day
+        return timezone.localtime(self.published_at).isoformat()
 
     @property
     def published_day(self):
         """``published_at`` as the lists show it: ``2004-09-22``."""
         return f"{timezone.localtime(self.published_at):%Y-%m-%d}" if self.published_at else ""
+
+    @property
+    def published_text(self):
+        """``published_at`` as the article's page shows it: ``2004-09-22 10:30``, or the date
+        alone when the source gave no time of day (never a made-up ``00:00``)."""
+        if not self.published_at or self.published_date_only:
+            return self.published_day
+        return f"{timezone.localtime(self.published_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_expired(self):
+        """Published, but its time to leave the site (定时下线) has passed."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.unpublish_at is not None
+            and self.unpublish_at <= timezone.now()
+        )
 
     @property
     def is_scheduled(self):

@@ -414,3 +414,56 @@ def _decide(revision, state, user, note):
     revision.decision_note = note
     revision.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     notifications.revision_decided(revision)
+
+
+# --- 头条 and column pins ----------------------------------------------------------------------
+
+MAX_HEADLINES = 1
+MAX_PINNED_PER_COLUMN = 3
+PIN_FIELDS = ("headline_until", "pinned_until")
+
+
+def pin_errors(article, *, column, headline_until, pinned_until, cover_image, now=None):
+    """Why ``article`` may not be the 头条 until ``headline_until`` or pinned to the top of
+    ``column`` until ``pinned_until``: ``{field: message}``, empty when it may.
+
+    A slot is taken by another published article (scheduled ones included: they would show
+    when their time comes) whose time has not run out. A time already past is refused as a
+    mistake; an empty one clears the pin.
+    """
+    now = now or timezone.now()
+    errors = {}
+    taken = Article.objects.filter(status=Status.PUBLISHED).exclude(pk=article.pk)
+    if headline_until is not None:
+        if headline_until <= now:
+            errors["headline_until"] = _("头条截止时间必须是将来的时间。")
+        elif cover_image is None:
+            errors["headline_until"] = _("头条在首页带封面图展示，请先选择封面图片。")
+        else:
+            others = list(taken.filter(headline_until__gt=now).only("title", "headline_until"))
+            if len(others) >= MAX_HEADLINES:
+                errors["headline_until"] = _(
+                    "首页已有头条《%(title)s》（至 %(until)s）。同一时间只能有一篇头条，"
+                    "请先取消那篇稿件的头条。"
+                ) % {
+                    "title": others[0].title,
+                    "until": f"{timezone.localtime(others[0].headline_until):%Y-%m-%d %H:%M}",
+                }
+    if pinned_until is not None:
+        if pinned_until <= now:
+            errors["pinned_until"] = _("置顶截止时间必须是将来的时间。")
+        elif column is not None:
+            others = list(
+                taken.filter(column=column, pinned_until__gt=now).only("title").order_by("pk")
+            )
+            if len(others) >= MAX_PINNED_PER_COLUMN:
+                errors["pinned_until"] = _(
+                    "栏目“%(column)s”已有 %(count)d 篇置顶稿件（%(titles)s），最多 %(max)d 篇。"
+                    "请先取消其中一篇的置顶。"
+                ) % {
+                    "column": column.name,
+                    "count": len(others),
+                    "titles": "、".join(f"《{other.title}》" for other in others),
+                    "max": MAX_PINNED_PER_COLUMN,
+                }
+    return errors

@@ -1,10 +1,11 @@
-"""The articles' sections of sitemap.xml."""
+"""The articles' section of sitemap.xml (the columns are among the entry pages, see
+``portal.sitemaps``)."""
 
 from django.contrib.sitemaps import Sitemap
 
 from qxs import surrogate
 
-from .models import Article, Column
+from .models import Article
 
 
 class ArticleSitemap(Sitemap):
@@ -28,14 +29,4 @@ class ArticleSitemap(Sitemap):
         return item.updated_at
 
 
-class ColumnSitemap(Sitemap):
-    # The surrogate keys of the section: its set of rows (see portal.views.sitemap_section).
-    surrogate_keys = (surrogate.SITE,)
-    changefreq = "daily"
-    priority = 0.5
-
-    def items(self):
-        return Column.objects.only("slug").order_by("order", "pk")
-
-
-sitemaps = {"articles": ArticleSitemap, "columns": ColumnSitemap}
+sitemaps = {"articles": ArticleSitemap}

@@ -28,6 +28,7 @@ from qxs.prepared import PreparedQuery
 from .filters import ArticleFilter
 from .models import Article, Attachment, Column, Image, RelatedNews, TaggedArticle
 from .related import related_articles
+from .services import MAX_PINNED_PER_COLUMN
 
 ArticleAgency = Article.agencies.through
 ArticlePair = Article.pairs.through
@@ -206,6 +207,7 @@ class ArticleListView(PublishedArticleListMixin, ListView):
             # As ``form.is_bound``: any parameter, the page number included.
             form_is_bound=bool(self.request.GET),
             page_title=_("新闻"),
+            page_description=_("质量兴市新闻：质量技术监督部门的工作动态、会议和帮扶对子的消息。"),
             show_filters=True,
             **kwargs,
         )
@@ -225,14 +227,32 @@ class ColumnView(PublishedArticleListMixin, ListView):
 
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(column=self.column)
+        in_column = super().get_queryset().filter(column=self.column)
+        # Pinned articles lead the first page and leave the dated list (on every page, so the
+        # count and the pages agree). Expiry needs no cron job: the page's cache time is bounded
+        # by it (Article.objects.next_change()).
+        self.pinned = list(
+            Article.objects.pinned()
+            .filter(column=self.column)
+            .select_related("column")
+            .only(*LIST_FIELDS, "column__slug", "column__order")[:MAX_PINNED_PER_COLUMN]
+        )
+        if self.pinned:
+            in_column = in_column.exclude(pk__in=[article.pk for article in self.pinned])
+        return in_column
 
     def get_context_data(self, **kwargs):
-        surrogate.add(self.request, surrogate.column(self.column.pk))
+        surrogate.add(
+            self.request,
+            surrogate.column(self.column.pk),
+            *article_keys(self.pinned),
+        )
         return super().get_context_data(
             column=self.column,
+            pinned_articles=self.pinned,
             page_title=self.column.name,
-            page_description=self.column.description,
+            page_description=self.column.description
+            or _("“%(column)s”栏目的新闻。") % {"column": self.column.name},
             feed_url=("articles:column-feed", self.column.slug),
             **kwargs,
         )
@@ -251,6 +271,7 @@ class TagView(PublishedArticleListMixin, ListView):
         context = super().get_context_data(
             tag=self.tag,
             page_title=_("标签：%(tag)s") % {"tag": self.tag.name},
+            page_description=_("带有“%(tag)s”标签的新闻。") % {"tag": self.tag.name},
             feed_url=("articles:tag-feed", self.tag.slug),
             **kwargs,
         )
@@ -299,6 +320,7 @@ class ArchiveView(PublishedArticleListMixin, ListView):
             months = list(by_month)
         return super().get_context_data(
             page_title=title,
+            page_description=_("%(period)s发布的新闻。") % {"period": title},
             archive_year=self.year,
             archive_month=self.month,
             archive_months=months,

@@ -255,6 +255,8 @@ class Importer:
         # The publication time of a live article changes only through the workflow.
         if page.published_on and article.status == Article.Status.DRAFT:
             article.published_at = local_datetime(page.published_on, page.published_time)
+            # The fact, stored: a page with no time of day is shown with its date alone.
+            article.published_date_only = page.published_time is None
 
     def _move_on(self, article, plan):
         """Publish or submit a draft the import wrote, as asked; a refusal becomes a note."""
@@ -322,6 +324,8 @@ class Importer:
             column=self.column,
             is_stub=True,
             published_at=published_at,
+            # Related-news lists give dates only.
+            published_date_only=published_at is not None,
             created_by=self.user,
         )
         if self.publish and published_at is not None:

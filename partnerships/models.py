@@ -238,6 +238,9 @@ class YearTarget:
     year: int
     clause: "AgreementClause"
     count: int
+    #: The year the pair was formed, when it was formed after 1 January: a part of a year is
+    #: not held to a yearly target.
+    partial: bool = False
 
     @property
     def kind_label(self):
@@ -245,7 +248,10 @@ class YearTarget:
 
     @property
     def status(self):
-        """ "below", "met" or "above" (more than the target's maximum, which still meets it)."""
+        """ "partial" (结对当年, not judged), "below", "met" or "above" (more than the target's
+        maximum, which still meets it)."""
+        if self.partial:
+            return "partial"
         if self.clause.target_min is not None and self.count < self.clause.target_min:
             return "below"
         if self.clause.target_max is not None and self.count > self.clause.target_max:
@@ -254,7 +260,8 @@ class YearTarget:
 
     @property
     def met(self):
-        return self.status != "below"
+        """Whether the target was met; ``None`` for a partial first year, which is not judged."""
+        return None if self.partial else self.status != "below"
 
     @property
     def target_label(self):
@@ -323,14 +330,17 @@ def _attach_target_years(pairs, clauses, rows, until):
             counts[key] = counts.get(key, 0) + row["n"]
     for pair in pairs:
         pair.target_years = []
-        first = pair.formed_year
-        if first is None or pair.pk not in clauses:
+        formed = pair.formed_date
+        if formed is None or pair.pk not in clauses:
             continue
+        first = formed.year
+        partial_first_year = (formed.month, formed.day) != (1, 1)
         last = until if until is not None else max(last_year.get(pair.pk, first), first)
         for year in range(first, last + 1):
             for clause in clauses[pair.pk]:
                 count = counts.get((pair.pk, clause.target_kind, year), 0)
-                pair.target_years.append(YearTarget(year, clause, count))
+                partial = partial_first_year and year == first
+                pair.target_years.append(YearTarget(year, clause, count, partial))
     return pairs
 
 
@@ -551,8 +561,13 @@ class HelpingPair(models.Model):
         return self.helped_written_as or self.helped.name
 
     @property
+    def formed_date(self):
+        """The day the pair was formed: ``formed_on``, or the first day of its meeting."""
+        return self.formed_on or (self.meeting.start_date if self.meeting_id else None)
+
+    @property
     def formed_year(self):
-        when = self.formed_on or (self.meeting.start_date if self.meeting_id else None)
+        when = self.formed_date
         return when.year if when else None
 
 

@@ -214,10 +214,12 @@ class PairDetailView(DetailView):
         pair = self.object
         # The report of each activity, in the same query, when the public may see it (the
         # conditions of ``ArticleQuerySet.published()``).
+        now = timezone.now()
         reported = FilteredRelation(
             "article",
             condition=Q(article__status=Article.Status.PUBLISHED)
-            & Q(article__published_at__lte=timezone.now()),
+            & Q(article__published_at__lte=now)
+            & (Q(article__unpublish_at__isnull=True) | Q(article__unpublish_at__gt=now)),
         )
         activities = list(
             pair.activities.order_by("date", "pk")

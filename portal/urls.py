@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sitemap/", views.site_map, name="site-map"),
 ]

@@ -10,7 +10,7 @@ Public pages are served by Varnish (or a CDN) in production, purged by surrogate
   shared; with the local-memory cache (``make run``, tests) it is the modification time of a small
   file in ``var/``, so the processes of one machine agree on it.
 - **Values kept for a generation** (:func:`cached_for_generation`): counts, archive years, search
-  id lists. Dropped when the generation changes and at the next scheduled publication.
+  id lists. Dropped when the generation changes and at the next scheduled change.
 - **Whole anonymous pages** (:class:`PublicPageCacheMiddleware`), keyed by URL and generation, for
   ``make run`` and machines without Varnish. Off by default when ``QXS_VARNISH_URLS`` is set
   (``QXS_APP_PAGE_CACHE`` decides). The same middleware writes every response's caching headers:
@@ -18,9 +18,10 @@ Public pages are served by Varnish (or a CDN) in production, purged by surrogate
   public pages, ``private`` for everything else.
 
 Time is the other way content changes: a published article with a future ``published_at``
-appears when its time comes, with no write at all. So nothing is kept past the next scheduled
-publication, and no page past ``QXS_PAGE_CACHE_SECONDS`` (600 s by default); ``s-maxage`` tells
-Varnish the same, which is why scheduled publications need no purge.
+appears when its time comes, one with a past ``unpublish_at`` (定时下线) leaves, and a pin
+expires, all with no write at all. So nothing is kept past the next scheduled change, and no
+page past ``QXS_PAGE_CACHE_SECONDS`` (600 s by default); ``s-maxage`` tells Varnish the same,
+which is why scheduled changes need no purge.
 
 A cache error is a miss: the site serves from the database when Redis is down
 (``qxs.cache_backends.ResilientRedisCache``).
@@ -48,10 +49,10 @@ from . import surrogate
 logger = logging.getLogger(__name__)
 
 # Apps whose rows appear on public pages: a write to any of their models changes the generation.
-CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "portal"})
+CONTENT_APPS = frozenset({"articles", "partnerships", "taggit", "portal", "topics"})
 
 GENERATION_KEY = "qxs:content-generation"
-NEXT_PUBLICATION_KEY = "qxs:next-publication:{generation}"
+NEXT_CHANGE_KEY = "qxs:next-change:{generation}"
 VALUE_KEY = "qxs:generation:{generation}:{name}"
 PAGE_KEY = "qxs:page:{digest}"
 NO_SCHEDULED = 0.0
@@ -210,23 +211,20 @@ def _cache_set(key, value, timeout):
         logger.warning("cache write failed for %s", key, exc_info=True)
 
 
-def next_publication_timestamp(generation):
-    """The Unix time of the earliest scheduled (future) publication, or ``NO_SCHEDULED``.
+def next_change_timestamp(generation):
+    """The Unix time of the next scheduled change of public content, or ``NO_SCHEDULED``: the
+    earliest publication, unpublication (定时下线) or pin expiry still to come
+    (``Article.objects.next_change()``).
 
     Kept per generation (a new schedule is a write, which starts a new one) and read again once
     the time it names has passed.
     """
-    from django.db.models import Min
-    from django.utils import timezone
-
     from articles.models import Article
 
-    key = NEXT_PUBLICATION_KEY.format(generation=generation)
+    key = NEXT_CHANGE_KEY.format(generation=generation)
     value = _cache_get(key) if generation is not None else None
     if value is None or (value != NO_SCHEDULED and value <= time.time()):
-        earliest = Article.objects.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-        ).aggregate(earliest=Min("published_at"))["earliest"]
+        earliest = Article.objects.next_change()
         value = earliest.timestamp() if earliest else NO_SCHEDULED
         if generation is not None:
             _cache_set(key, value, 24 * 3600)
@@ -237,7 +235,7 @@ def page_expiry(generation, now=None):
     """When a page rendered now must stop being served (Unix time)."""
     now = time.time() if now is None else now
     expires = now + page_cache_seconds()
-    scheduled = next_publication_timestamp(generation)
+    scheduled = next_change_timestamp(generation)
     if scheduled != NO_SCHEDULED:
         expires = min(expires, scheduled)
     return expires
@@ -252,7 +250,7 @@ def _value_key(generation, name):
 def cached_for_generation(name, compute, timeout=None):
     """``compute()``, kept in the cache under ``name`` for the current content generation.
 
-    Recomputed after any content change, at the next scheduled publication, and after
+    Recomputed after any content change, at the next scheduled change, and after
     ``timeout`` seconds when given. A cache error is a miss; with no generation (Redis down)
     every call computes.
     """
@@ -358,7 +356,7 @@ class PublicPageCacheMiddleware:
     ``private``/``no-store``/``no-cache`` and no ``Vary`` but on ``Cookie``; once the inner
     middlewares have run, no signed-in user, no session written and no message waiting. Public
     responses get ``Cache-Control: public, max-age=60, s-maxage=S`` (S: seconds to the next
-    scheduled publication, at most ``QXS_PAGE_CACHE_SECONDS``), the surrogate keys in ``xkey``
+    scheduled change, at most ``QXS_PAGE_CACHE_SECONDS``), the surrogate keys in ``xkey``
     and a strong ``ETag`` answered with 304. Every other response is ``private`` (or keeps its
     ``no-store``). Static and media files are left as WhiteNoise or the server sends them.
     """

@@ -24,6 +24,9 @@ The names, one scheme for the whole site:
 ``meetings``        the list of meetings (its set of rows)
 ``pairs``           the list of pairs and the pairing diagram (its set of rows)
 ``agencies``        the list of agencies (its set of rows)
+``topic-<pk>``      pages showing topic ``pk`` (its page and feed)
+``topics``          the set of public topics: the topic list, the home page's current topics,
+                    the site maps
 ==================  ===============================================================================
 
 Keys are ASCII and space-separated in the header. Both language versions of a URL carry the same
@@ -38,6 +41,7 @@ NEWS = "news"
 MEETINGS = "meetings"
 PAIRS = "pairs"
 AGENCIES = "agencies"
+TOPICS = "topics"
 
 _REQUEST_ATTRIBUTE = "_qxs_surrogate_keys"
 
@@ -68,6 +72,10 @@ def agency(pk):
 
 def division(pk):
     return f"division-{pk}"
+
+
+def topic(pk):
+    return f"topic-{pk}"
 
 
 def add(request, *keys):

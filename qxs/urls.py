@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     path("", include("articles.urls")),
     path("", include("partnerships.urls")),
+    path("", include("topics.urls")),
     prefix_default_language=False,
 )
 

@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .logfold import report
-from .models import SearchDailyCount, SearchQueryLog, SearchSynonym
+from .models import (
+    PromotedItem,
+    SearchDailyCount,
+    SearchPromotion,
+    SearchQueryLog,
+    SearchSynonym,
+)
 
 REPORT_DAYS = 30
 REPORT_ROWS = 20
@@ -12,6 +18,22 @@ REPORT_ROWS = 20
 class SearchSynonymAdmin(admin.ModelAdmin):
     list_display = ["__str__", "note", "updated_at"]
     search_fields = ["terms", "note"]
+
+
+class PromotedItemInline(admin.TabularInline):
+    model = PromotedItem
+    fields = ["position", "article", "url", "title"]
+    autocomplete_fields = ["article"]
+    extra = 2
+
+
+@admin.register(SearchPromotion)
+class SearchPromotionAdmin(admin.ModelAdmin):
+    list_display = ["query", "synonyms", "active", "updated_at"]
+    list_filter = ["active"]
+    search_fields = ["query", "synonyms"]
+    fields = ["query", "synonyms", "active"]
+    inlines = [PromotedItemInline]
 
 
 class ResultFilter(admin.SimpleListFilter):

@@ -12,7 +12,7 @@ class SearchConfig(AppConfig):
         from partnerships.models import Agency
 
         from . import signals
-        from .models import SearchSynonym
+        from .models import SearchPromotion, SearchSynonym
 
         post_save.connect(signals.article_saved, sender=Article, dispatch_uid="search-article")
         m2m_changed.connect(
@@ -26,3 +26,10 @@ class SearchConfig(AppConfig):
                 signal.connect(
                     signals.synonyms_changed, sender=model, dispatch_uid=f"search-{model.__name__}"
                 )
+        # Only a promotion's own row decides which queries have promoted results.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                signals.promotions_changed,
+                sender=SearchPromotion,
+                dispatch_uid=f"search-promotion-{signal}",
+            )

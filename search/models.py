@@ -144,3 +144,88 @@ class SearchDailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.term or '…'} ×{self.searches}"
+
+
+def promotion_key(text):
+    """How a query is matched to promotions: normalized (full-width, case), spaces dropped."""
+    return "".join(normalize(text).split())
+
+
+class SearchPromotion(models.Model):
+    """推荐结果: articles or pages staff put above the results of a query and its synonyms."""
+
+    query = models.CharField(
+        _("搜索词"),
+        max_length=100,
+        help_text=_("读者输入这个词（或下面的同义写法）时显示推荐结果。"),
+    )
+    synonyms = models.TextField(
+        _("同义写法"),
+        blank=True,
+        help_text=_("也显示推荐结果的其他写法，每行一个（也可用逗号或顿号分隔）。"),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    # "|key|key|...|" of the query and its synonyms, matched with one LIKE (filled on save).
+    keys = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("推荐结果")
+        verbose_name_plural = _("推荐结果")
+        ordering = ["query", "pk"]
+
+    def __str__(self):
+        return self.query
+
+    def save(self, *args, **kwargs):
+        terms = [self.query, *SYNONYM_SEPARATORS.split(self.synonyms)]
+        keys = [key for key in dict.fromkeys(promotion_key(term) for term in terms) if key]
+        self.keys = "|" + "|".join(keys) + "|" if keys else ""
+        super().save(*args, **kwargs)
+
+
+class PromotedItem(models.Model):
+    """One promoted result: a published article, or any page given by its address and title."""
+
+    promotion = models.ForeignKey(
+        SearchPromotion, on_delete=models.CASCADE, related_name="items", verbose_name=_("推荐结果")
+    )
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("稿件"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("推荐一篇稿件（未发布或已下线的稿件不显示）；或者填写下面的网址和标题。"),
+    )
+    url = models.CharField(
+        _("网址"),
+        max_length=300,
+        blank=True,
+        help_text=_("本站页面的地址，以 / 开头（例如从浏览器地址栏复制专题页的地址，去掉域名）。"),
+    )
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("位置"), default=0)
+
+    class Meta:
+        verbose_name = _("推荐项")
+        verbose_name_plural = _("推荐项")
+        ordering = ["promotion", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(article__isnull=False) & models.Q(url=""))
+                | (models.Q(article__isnull=True) & ~models.Q(url="") & ~models.Q(title="")),
+                name="promoted_item_article_or_page",
+                violation_error_message=_("请选择一篇稿件，或者同时填写网址和标题（二者选一）。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or str(self.article)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.url and not self.url.startswith("/"):
+            raise ValidationError({"url": _("请填写本站页面的地址，以 / 开头。")})

@@ -5,6 +5,7 @@ whether an article is public is decided at query time by ``Article.objects.publi
 """
 
 from .indexing import index_article
+from .promotions import clear_promotion_cache
 from .synonyms import clear_synonym_cache
 
 INDEXED_FIELDS = frozenset({"title", "summary", "body"})
@@ -34,3 +35,7 @@ def article_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 def synonyms_changed(sender, **kwargs):
     clear_synonym_cache()
+
+
+def promotions_changed(sender, **kwargs):
+    clear_promotion_cache()

@@ -8,6 +8,7 @@ from .forms import SearchFilterForm
 from .highlight import highlight, match_spans, snippet
 from .logfold import folding_hourly
 from .models import SearchQueryLog
+from .promotions import promoted_items
 from .query import MAX_RESULTS, articles_in_order, matching_ids, parse_query
 from .ratelimit import limit_searches
 from .synonyms import synonym_groups
@@ -52,10 +53,12 @@ def search(request):
     page_obj = paginator.get_page(request.GET.get("page"))
     results = articles_in_order(page_obj.object_list)
     took_ms = round((time.perf_counter() - started) * 1000)
+    promoted = []
     if page_obj.number == 1:
         SearchQueryLog.objects.create(
             term=parsed.text, result_count=paginator.count, took_ms=took_ms
         )
+        promoted = promoted_items(parsed.text)
 
     needles = parsed.needles
     for article in results:
@@ -68,6 +71,7 @@ def search(request):
             if match_spans(tag.name, needles)
         ]
     context.update(
+        promoted=promoted,
         page_obj=page_obj,
         results=results,
         more_than=MAX_RESULTS if paginator.count >= MAX_RESULTS else None,

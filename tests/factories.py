@@ -188,3 +188,32 @@ def starting_word_lists():
         ForbiddenWord.objects.get_or_create(
             word=entry["word"], defaults={"suggestion": entry["suggestion"]}
         )
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    """A public topic with a banner."""
+
+    class Meta:
+        model = "topics.Topic"
+
+    title = factory.Sequence(lambda n: f"质量兴市专题{n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    banner = factory.SubFactory(ImageFactory)
+    introduction = "专题导语。"
+    is_public = True
+
+
+class TopicSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "topics.TopicSection"
+
+    topic = factory.SubFactory(TopicFactory)
+    title = factory.Sequence(lambda n: f"专题栏目{n}")
+
+
+class TopicEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "topics.TopicEntry"
+
+    section = factory.SubFactory(TopicSectionFactory)
+    article = factory.SubFactory(ArticleFactory)

@@ -28,6 +28,9 @@ from tests.factories import (
     HelpingPairFactory,
     MeetingFactory,
     MeetingParticipantFactory,
+    TopicEntryFactory,
+    TopicFactory,
+    TopicSectionFactory,
 )
 
 # Queries a public page may run with an empty cache: ``PAGE_BUDGET``, and one more on a list
@@ -46,6 +49,7 @@ def budget(kind):
 
 PAGES = [
     ("home", "home", None, "", "page"),
+    ("site map", "site-map", None, "", "page"),
     ("news list", "articles:list", None, "", "list"),
     ("news list page 2", "articles:list", None, "?page=2", "list"),
     ("news list by column", "articles:list", None, "?column=work", "list"),
@@ -86,6 +90,10 @@ PAGES = [
     ("sitemap index", "sitemap-index", None, "", "data"),
     ("sitemap of articles", "sitemap-section", ("articles",), "", "data"),
     ("robots.txt", "robots-txt", None, "", "data"),
+    ("topics", "topics:list", None, "", "list"),
+    ("topic", "topics:detail", ("northeast-quality",), "", "page"),
+    ("topic feed", "topics:feed", ("northeast-quality",), "", "data"),
+    ("sitemap of entry pages", "sitemap-section", ("pages",), "", "data"),
 ]
 
 
@@ -135,6 +143,7 @@ def build_small():
     article.pairs.add(pair)
     article.related.add(Article.objects.published().exclude(pk=article.pk).first())
     refresh_all()  # the related news, as signals store it after a commit
+    _topic(meeting, article)
     when = timezone.localtime(article.published_at)
     return {
         "article": (when.year, f"{when.month:02d}", article.pk),
@@ -172,6 +181,19 @@ def grow(anchors):
     AgreementClauseFactory(agreement=pair.agreements.first(), order=9)
     agency.honours.create(name="全国质量兴市先进市县")
     refresh_all()
+
+
+def _topic(meeting, article):
+    """The topic every measured topic page shows: a section chosen by hand, one by tag, and
+    the meeting's pairs."""
+    topic = TopicFactory(slug="northeast-quality", meeting=meeting, on_home=True)
+    chosen = TopicSectionFactory(topic=topic, order=1)
+    TopicEntryFactory(section=chosen, article=article, position=1)
+    others = Article.objects.published().exclude(pk=article.pk)[:3]
+    for position, other in enumerate(others, start=2):
+        TopicEntryFactory(section=chosen, article=other, position=position)
+    TopicSectionFactory(topic=topic, order=2, tag=article.tags.get(name="质量兴市"))
+    return topic
 
 
 class _Null:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "articles",
     "search",
     "imports",
+    "topics",
     # Staff sign-in: second factor, enrolment, reset, session limits. After django_otp's plugins,
     # whose admin pages it replaces.
     "accounts",

@@ -140,8 +140,8 @@ def test_year_target_status(count, status, met):
 
 
 def test_target_years_count_done_projects_per_year():
-    """2004 (formed): none; 2005: one project (a visit and a cancelled project do not count);
-    2006: three projects, above the range."""
+    """2004 (formed in September): not judged; 2005: one project (a visit and a cancelled
+    project do not count); 2006: three projects, above the range."""
     pair = HelpingPairFactory(meeting=MeetingFactory(start_date=datetime.date(2004, 9, 20)))
     _project_target(pair)
     project = ActivityKind.PROJECT
@@ -159,10 +159,33 @@ def test_target_years_count_done_projects_per_year():
     [pair] = HelpingPair.objects.filter(pk=pair.pk).with_target_years()
 
     assert [(t.year, t.count, t.status) for t in pair.target_years] == [
-        (2004, 0, "below"),
+        (2004, 0, "partial"),
         (2005, 1, "met"),
         (2006, 3, "above"),
     ]
+
+
+def test_a_partial_first_year_is_not_judged_but_a_whole_one_is():
+    """Formed on 1 January, the first year is a whole year and is held to the target."""
+    clause = AgreementClause(target_kind=ActivityKind.PROJECT, target_min=1, target_max=2)
+    partial = YearTarget(2004, clause, 0, partial=True)
+    assert (partial.status, partial.met) == ("partial", None)
+    pair = HelpingPairFactory(meeting=None, formed_on=datetime.date(2005, 1, 1))
+    _project_target(pair)
+    [pair] = HelpingPair.objects.filter(pk=pair.pk).with_target_years(until=2005)
+    assert [(t.year, t.status) for t in pair.target_years] == [(2005, "below")]
+
+
+def test_the_pair_page_shows_the_first_partial_year_as_not_judged(client):
+    pair = HelpingPairFactory(meeting=MeetingFactory(start_date=datetime.date(2004, 9, 20)))
+    _project_target(pair)
+    CooperationActivityFactory(pair=pair, kind=ActivityKind.PROJECT, date=datetime.date(2005, 3, 1))
+    page = client.get(pair.get_absolute_url()).content.decode()
+    table = page.split('<table class="targets">')[1].split("</table>")[0]
+    first, second = table.split("<tr class=")[1:3]
+    assert first.startswith('"target-partial"') and "结对当年，不考核" in first
+    assert "未达标" not in table
+    assert second.startswith('"target-met"')
 
 
 def test_target_years_use_a_fixed_number_of_queries(django_assert_num_queries):

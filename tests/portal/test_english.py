@@ -29,8 +29,12 @@ from tests.factories import (
     CooperationAgreementFactory,
     DivisionFactory,
     HelpingPairFactory,
+    ImageFactory,
     MeetingFactory,
     MeetingParticipantFactory,
+    TopicEntryFactory,
+    TopicFactory,
+    TopicSectionFactory,
 )
 from tests.pages import html_pages, page_url
 
@@ -89,6 +93,16 @@ def english_site():
     article.pairs.add(pair)
     AttachmentFactory(article=article, title="Agreement")
     CooperationActivityFactory(pair=pair, title="Visit", article=article)
+    topic = TopicFactory(
+        slug="northeast-quality",
+        title="Northeast quality",
+        introduction="Reports on the symposium.",
+        banner=ImageFactory(alt_text="A red banner", caption="Banner"),
+        meeting=meeting,
+        on_home=True,
+    )
+    section = TopicSectionFactory(topic=topic, title="Reports", tag=article.tags.get())
+    TopicEntryFactory(section=section, article=article)
     when = timezone.localtime(article.published_at)
     return {
         "article": (when.year, f"{when.month:02d}", article.pk),
@@ -126,6 +140,8 @@ def test_every_public_page_type_reads_in_english(
     page = response.content.decode()
     assert '<html lang="en"' in page, url
     assert 'aria-label="Main navigation"' in page or ">Home<" in page, url
+    # Every public page, lists included, describes itself to search engines (issue 15).
+    assert re.search(r'<meta name="description" content="[^"]+">', page), url
     asked_for = set(HAN.findall(query)) | set(
         HAN.findall(" ".join(str(arg) for arg in (english_site.get(args) or args or ())))
     )

@@ -85,6 +85,7 @@ def pages(client):
         "/news/tag/质量兴市/",
         "/news/2004/",
         "/news/2004/09/",
+        "/sitemap/",
         article.get_absolute_url(),
         f"{article.get_absolute_url()}?print=1",
     ]
@@ -104,6 +105,17 @@ def test_pages_follow_the_accessibility_basics(pages):
         assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (url, levels)
         for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page):
             assert f'for="{field_id}"' in page, (url, field_id)
+
+
+def test_every_page_has_a_meta_description(pages):
+    """Lists too (issue 15): a page's description is its own, never empty."""
+    descriptions = {}
+    for url, page in pages.items():
+        found = re.findall(r'<meta name="description" content="([^"]*)">', page)
+        assert len(found) == 1 and found[0].strip(), (url, found)
+        descriptions[url] = found[0]
+    assert descriptions["/news/2004/"] != descriptions["/news/2004/09/"]
+    assert descriptions["/news/"] != descriptions["/news/tag/质量兴市/"]
 
 
 def test_pages_have_no_inline_script_style_or_handlers(pages):

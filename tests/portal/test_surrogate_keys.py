@@ -234,6 +234,19 @@ def test_sitemap_sections_name_their_set_of_rows(client, site, section, key):
     assert key in keys(client, reverse("sitemap-index"))
 
 
+def test_site_map_names_meetings_pairs_and_agencies(client, site):
+    found = keys(client, reverse("site-map"))
+    pair = site["pair"]
+    assert {
+        surrogate.MEETINGS,
+        surrogate.PAIRS,
+        surrogate.meeting(site["meeting"].pk),
+        surrogate.pair(pair.pk),
+        surrogate.agency(pair.helper_id),
+        surrogate.agency(pair.helped_id),
+    } <= found
+
+
 def test_a_page_names_only_what_it_shows(client, site):
     """An article page does not name an unrelated article."""
     unrelated = ArticleFactory(title="无关", published_at=at(2010, 1, 1))

@@ -1,6 +1,7 @@
 """Purging Varnish by surrogate key (qxs/purge.py and each app's purges.py), against a real
 little HTTP server on 127.0.0.1 standing in for Varnish (``varnish`` fixture, conftest.py)."""
 
+import datetime
 import logging
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
@@ -26,6 +28,9 @@ from tests.factories import (
     HelpingPairFactory,
     MeetingFactory,
     MeetingParticipantFactory,
+    TopicEntryFactory,
+    TopicFactory,
+    TopicSectionFactory,
 )
 
 from .conftest import FakeVarnish
@@ -429,3 +434,27 @@ def test_without_varnish_no_keys_are_worked_out(settings):
             article.save()
         counts.append(len(queries))
     assert counts[0] < counts[1]
+
+
+@each_commit
+def test_a_headline_or_a_pin_purges_the_home_page_news_and_its_column(sent_after_commit):
+    """Setting (or clearing) a 头条 or a pin changes the home page (news) and the column page."""
+    article = ArticleFactory()
+    with sent_after_commit() as sent:
+        article.pinned_until = timezone.now() + datetime.timedelta(hours=1)
+        article.save()
+    assert {"news", f"column-{article.column_id}", f"article-{article.pk}"} <= sent
+
+
+@each_commit
+def test_topics_purge_their_page_and_the_lists_of_topics(sent_after_commit):
+    topic = TopicFactory()
+    article = ArticleFactory()
+    with sent_after_commit() as sent:
+        topic.title = "新专题名"
+        topic.save()
+    assert sent == {f"topic-{topic.pk}", "topics"}
+    with sent_after_commit() as sent:
+        section = TopicSectionFactory(topic=topic)
+        TopicEntryFactory(section=section, article=article)
+    assert sent == {f"topic-{topic.pk}"}

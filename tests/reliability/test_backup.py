@@ -26,7 +26,13 @@ from articles.models import Article, Notification, PendingRevision, StatusChange
 from partnerships.models import Division
 from portal.backup import MANIFEST, create_backup, restore_backup
 from portal.models import SiteIdentity
-from search.models import SearchDailyCount, SearchQueryLog, SearchSynonym
+from search.models import (
+    PromotedItem,
+    SearchDailyCount,
+    SearchPromotion,
+    SearchQueryLog,
+    SearchSynonym,
+)
 from tests.factories import (
     ArticleFactory,
     AttachmentFactory,
@@ -90,6 +96,8 @@ def populate():
     )
     SiteIdentity.objects.update_or_create(pk=1, defaults={"site_name": "质量兴市"})
     SearchSynonym.objects.create(terms="技监局\n质量技术监督局")
+    promotion = SearchPromotion.objects.create(query="帮扶对子", synonyms="结对帮扶")
+    PromotedItem.objects.create(promotion=promotion, article=article, position=1)
     SearchQueryLog.objects.create(term="质量兴市", result_count=1, took_ms=3)
     SearchDailyCount.objects.create(
         day=datetime.date(2026, 1, 5), term="技监局", searches=4, zero_result_searches=1

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from imports import demo as articles_demo
 from partnerships import demo as partnerships_demo
+from topics import demo as topics_demo
 
 
 class Command(BaseCommand):
@@ -11,5 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             meeting = partnerships_demo.load()
-            articles_demo.load(meeting)
+            article = articles_demo.load(meeting)
+            topics_demo.load(article, meeting)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {meeting.title}"))
