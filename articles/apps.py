@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from qxs import cache
+
 
 class ArticlesConfig(AppConfig):
     name = "articles"
@@ -17,3 +19,5 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(admin_names.name_permissions, dispatch_uid="articles_permission_names")
         # Related news is stored and recomputed when an article or what it relates by changes.
         related.connect_signals()
+        # Articles appear and go at set times: no cached page outlives the next one.
+        cache.register_schedule(lambda: self.get_model("Article").objects.next_change())

@@ -211,21 +211,32 @@ def _cache_set(key, value, timeout):
         logger.warning("cache write failed for %s", key, exc_info=True)
 
 
+# What tells the next time public content changes by the clock alone: functions that return a
+# datetime or None, registered by the apps (``register_schedule``), so this package imports none.
+_schedules = []
+
+
+def register_schedule(next_change):
+    """Make ``next_change()`` (a datetime or ``None``) bound every cached page and value: an app
+    whose content appears or goes at a set time (scheduled publication, 定时下线, pin expiry)
+    registers how to find the next such time, in its ``AppConfig.ready()``."""
+    if next_change not in _schedules:
+        _schedules.append(next_change)
+
+
 def next_change_timestamp(generation):
     """The Unix time of the next scheduled change of public content, or ``NO_SCHEDULED``: the
-    earliest publication, unpublication (定时下线) or pin expiry still to come
-    (``Article.objects.next_change()``).
+    earliest of the registered schedules (for articles, ``Article.objects.next_change()``: the
+    earliest publication, unpublication or pin expiry still to come).
 
     Kept per generation (a new schedule is a write, which starts a new one) and read again once
     the time it names has passed.
     """
-    from articles.models import Article
-
     key = NEXT_CHANGE_KEY.format(generation=generation)
     value = _cache_get(key) if generation is not None else None
     if value is None or (value != NO_SCHEDULED and value <= time.time()):
-        earliest = Article.objects.next_change()
-        value = earliest.timestamp() if earliest else NO_SCHEDULED
+        times = [when for when in (next_change() for next_change in _schedules) if when]
+        value = min(times).timestamp() if times else NO_SCHEDULED
         if generation is not None:
             _cache_set(key, value, 24 * 3600)
     return value
