@@ -196,3 +196,29 @@ def test_refreshing_deleted_and_unpublished_articles_empties_their_boxes(no_sign
     related.refresh([listed, missing])
     assert listed not in stored_boxes()
     assert not RelatedNews.objects.filter(article_id=missing).exists()
+
+
+@pytest.mark.parametrize("candidates", [related.RELATED_CANDIDATES, 3])
+def test_refreshing_around_changed_articles_leaves_every_box_exact(
+    no_signals, monkeypatch, candidates
+):
+    """``affected_by`` finds every box a change can move: after tags and agencies are added
+    to some articles (in bulk, without signals), refreshing only those around them gives
+    the boxes the per-article rule computes for the whole archive."""
+    monkeypatch.setattr(related, "RELATED_CANDIDATES", candidates)
+    rng = random.Random(8)
+    articles = build_archive(rng, 120)
+    related.refresh_all()
+    changed = rng.sample(articles, 12)
+    tags = list(Tag.objects.all())
+    agency = related.ArticleAgency.objects.values_list("agency_id", flat=True).first()
+    for article in changed:
+        TaggedArticle.objects.get_or_create(content_object=article, tag=rng.choice(tags))
+        related.ArticleAgency.objects.get_or_create(article_id=article.pk, agency_id=agency)
+    assert stored_boxes() != computed_boxes()  # the writes moved boxes the refresh must find
+
+    affected = related.affected_by(article.pk for article in changed)
+    related.refresh(affected)
+
+    assert stored_boxes() == computed_boxes()
+    assert len(affected) < len(articles) or candidates >= len(articles)
