@@ -439,9 +439,17 @@ class Command(BaseCommand):
             self._analyze()
         if created_ids and not no_related:
             # bulk_create sends no signals: store the related news as saves would have (after
-            # ANALYZE, so PostgreSQL plans the candidates' index reads; ~10-25 ms an article).
+            # ANALYZE, so PostgreSQL plans the candidates' index reads), a batch at a time.
             self.stdout.write("计算相关新闻……")
-            refresh_related_news(created_ids)
+            interactive = sys.stderr.isatty()
+            progress = ProgressBar(
+                self.stderr if interactive else self.stdout,
+                len(created_ids),
+                "相关新闻",
+                interactive=interactive,
+            )
+            refresh_related_news(created_ids, progress=lambda done, _total: progress.update(done))
+            progress.finish()
         # bulk_create sends no signals: make cached pages show the new articles.
         bump_content_generation()
 
