@@ -2,13 +2,13 @@
 
     .venv/bin/python tests/reliability/editors_under_load.py
 
-Uses the benchmark's database and settings (``bench/``: PostgreSQL ``qxs_bench``, production
-settings, Redis when installed): migrates and loads the demo if needed, starts gunicorn with
-``LOAD_WORKERS`` workers (3) on ``LOAD_PORT`` (8300) and Redis on ``LOAD_REDIS_PORT`` (8301), then
-for ``LOAD_SECONDS`` (20) runs wrk on uncached public pages (news list, an article, search) while
-``LOAD_EDITORS`` editors (4) save their own article again and again through the admin's change form,
-and two more editors save one shared article at the same time. With ``--url URL`` it uses a server
-already running (``make bench``'s on http://127.0.0.1:8200, with its secret key) instead.
+Uses the benchmark's database and cold settings (``bench/settings_cold.py``: PostgreSQL
+``qxs_bench``, production settings with every cache off): migrates and loads the demo if needed,
+starts gunicorn with ``LOAD_WORKERS`` workers (3) on ``LOAD_PORT`` (8300) and Redis on
+``LOAD_REDIS_PORT`` (8301), then for ``LOAD_SECONDS`` (20) runs wrk on uncached public pages
+(news list, an article, search) while ``LOAD_EDITORS`` editors (4) save their own article again
+and again through the admin's change form, and two more editors save one shared article at the
+same time. With ``--url URL`` it uses a server already running instead.
 
 Checks, after the load: every save answered 302 (its own article) or, on the shared article, 302 or
 the conflict form (never a 5xx, never a silent overwrite); each article's version rose by exactly
@@ -89,6 +89,31 @@ class Editor(threading.Thread):
                 self.errors.append(f"save: {status} {errors[:2]}")
 
 
+def site_environment(bench, redis_url):
+    """The environment of the site under load: ``bench/settings_cold.py`` (production settings,
+    every cache off) on the benchmark's database (``BENCH_DATABASE_URL``)."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings_cold",
+        DATABASE_URL=bench.DATABASE_URL,
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "load-test-secret-key-" + "x" * 40),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_STATIC_ROOT=str(ROOT / "var" / "load" / "static"),
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True)
+
+
 def start_site(env):
     from tests.reliability.servers import GunicornServer
 
@@ -107,7 +132,7 @@ def run_wrk(base_url, paths, seconds):
         "local i = 0\n"
         "request = function()\n"
         "  i = i % #paths + 1\n"
-        '  return wrk.format("GET", paths[i], {["X-Bench-No-Cache"] = "1"})\n'
+        '  return wrk.format("GET", paths[i])\n'
         "end\n"
         "done = function(summary, latency, requests)\n"
         '  io.write(string.format("WRK %d %d %d %.2f\\n", summary.requests,\n'
@@ -137,8 +162,9 @@ def main():
             stdout=subprocess.DEVNULL,
         )
         redis_url = f"redis://127.0.0.1:{REDIS_PORT}/0"
-    # The benchmark's settings: production, plus the header that keeps wrk's pages uncached.
-    env = bench.site_environment(redis_url)
+    # The benchmark's cold settings: production with every cache off, so wrk's pages are rendered
+    # from the database on every request while the editors save.
+    env = site_environment(bench, redis_url)
     os.environ.update(env)
     server = None
     try:
@@ -146,8 +172,8 @@ def main():
             bench.ensure_database()
             log("migrate, demo, collectstatic")
             for args in (["migrate", "--noinput", "-v0"], ["load_demo", "-v0"]):
-                bench.manage(env, *args)
-            bench.manage(env, "collectstatic", "--noinput", "-v0")
+                manage(env, *args)
+            manage(env, "collectstatic", "--noinput", "-v0")
 
         import django
 
