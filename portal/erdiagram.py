@@ -39,12 +39,19 @@ def is_historical(model):
 
 
 def tables(config):
-    """The app's models that own a table (proxies and unmanaged models left out)."""
-    return [
+    """The app's models that own a table (proxies and unmanaged models left out): in the order
+    of their definitions, then the history tables by name (simple-history registers those of
+    many-to-many fields in an order that changes from run to run)."""
+    models = [
         model
         for model in config.get_models(include_auto_created=False)
         if not model._meta.proxy and model._meta.managed
     ]
+    defined = [model for model in models if not is_historical(model)]
+    historical = sorted(
+        (model for model in models if is_historical(model)), key=lambda m: m.__name__
+    )
+    return defined + historical
 
 
 def _attribute(field):
