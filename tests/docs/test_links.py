@@ -29,7 +29,7 @@ EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
 
 def prose_lines(text):
-    """(line number, line) outside fenced code blocks, with code spans blanked."""
+    """(line number, line) outside fenced code blocks."""
     fence = None
     for number, line in enumerate(text.splitlines(), 1):
         match = FENCE.match(line)
@@ -40,7 +40,7 @@ def prose_lines(text):
         if match:
             fence = match.group(1)
             continue
-        yield number, CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        yield number, line
 
 
 def heading_text(markdown):
@@ -90,6 +90,7 @@ def anchors(path):
 def targets(path):
     """(line number, target) of every link and image in ``path``."""
     for number, line in prose_lines(path.read_text(encoding="utf-8")):
+        line = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         for pattern in (INLINE, REFERENCE, HTML_TARGET):
             for target in pattern.findall(line):
                 yield number, target.strip("<>")
@@ -144,11 +145,14 @@ def test_github_slug(heading, slug):
 def test_broken_links_are_found(tmp_path, monkeypatch):
     """The checker itself fails on a missing file, a missing anchor and a missing image."""
     monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
-    (tmp_path / "other.md").write_text("# Other\n\n## Same\n\n## Same\n", encoding="utf-8")
+    (tmp_path / "other.md").write_text(
+        "# Other\n\n## Same\n\n## Same\n\n## The `make bench` run\n", encoding="utf-8"
+    )
     page = tmp_path / "page.md"
     page.write_text(
         "# Page\n\n"
         "[ok](other.md#same-1) [ok](#page) [ok](https://example.com/x.md)\n"
+        "[ok](other.md#the-make-bench-run)\n"
         "[gone](missing.md) [no anchor](other.md#same-2) ![picture](img/none.png)\n"
         "`[code](not-a-link.md)`\n\n```\n[fenced](not-a-link.md)\n```\n",
         encoding="utf-8",
