@@ -108,6 +108,31 @@ def test_tag_changes_move_articles_in_and_out_of_boxes(committed, purged):
     assert purged == [f"article-{later.pk}"]
 
 
+def test_agency_links_changed_from_the_agencys_side_refresh_the_boxes(committed, purged):
+    """``agency.articles.add(...)`` and ``.remove(...)`` move articles in and out of boxes,
+    and purge the pages whose box changed, as ``article.agencies`` does."""
+    agency = AgencyFactory()
+    with committed():
+        earlier = ArticleFactory(title="较早稿件", published_at=at(2004, 1, 1))
+        later = ArticleFactory(title="较晚稿件", published_at=at(2004, 9, 1))
+    assert box(later) == []
+    with committed():
+        agency.articles.add(earlier, later)
+    assert box(later) == ["较早稿件"]
+    assert f"article-{later.pk}" in purged
+    purged.clear()
+    with committed():
+        agency.articles.remove(earlier)
+    assert box(later) == []
+    assert f"article-{later.pk}" in purged
+    with committed():
+        agency.articles.add(earlier)
+    assert box(later) == ["较早稿件"]
+    with committed():
+        agency.articles.clear()
+    assert box(later) == []
+
+
 def test_an_unchanged_box_is_not_purged(committed, purged):
     with committed():
         tagged("较早稿件", at(2004, 1, 1), "质量兴市")
