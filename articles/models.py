@@ -134,7 +134,38 @@ class ArticleQuerySet(models.QuerySet):
         return min(filter(None, times.values()), default=None)
 
 
-ARTICLE_HISTORY = HistoricalRecords(
+class ArticleHistoricalRecords(HistoricalRecords):
+    """Versions of articles, also when their agencies or pairs change from the other side.
+
+    django-simple-history (3.13) records a many-to-many change as a version of the signal's
+    ``instance``: for ``agency.articles.add(article)`` that is the agency, which has no
+    history, and the add failed with an AttributeError. From that side, each article whose
+    links changed gets the version instead.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        field = Article._meta.get_field(attr)
+        links = field.remote_field.through._base_manager.filter(
+            **{field.m2m_reverse_name(): instance.pk}
+        )
+        if action == "pre_clear":
+            # Which articles a clear unlinks is known only before it.
+            cleared = set(links.values_list(field.m2m_column_name(), flat=True))
+            instance.__dict__.setdefault("_qxs_history_cleared", {})[attr] = cleared
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.get("_qxs_history_cleared", {}).pop(attr, set())
+        elif action not in ("post_add", "post_remove"):
+            return
+        for article in Article.objects.filter(pk__in=pk_set or ()).order_by("pk"):
+            self.create_historical_record(article, "~")
+
+
+ARTICLE_HISTORY = ArticleHistoricalRecords(
     m2m_fields=["agencies", "pairs"],
     verbose_name=_("稿件历史版本"),
     verbose_name_plural=_("稿件历史版本"),

@@ -11,8 +11,11 @@ key, and published no later than it), so:
 - a change to an article X (publishing, unpublishing, a new time, its tags, agencies or manual
   choices) changes the boxes of X itself, of the articles that list X, of those that chose X by
   hand, and of the articles after X whose candidates X is among (the ``RELATED_CANDIDATES``
-  next ones sharing each of its tags and agencies). :func:`refresh_around` recomputes exactly
-  those and purges the pages of the ones whose box changed.
+  next ones sharing each of its tags and agencies). A tag or agency X loses counts too: the
+  articles after X that shared it no longer find X among their candidates and reach one row
+  further back, to an article their box may now list, though X was never in it.
+  :func:`refresh_around` recomputes exactly those and purges the pages of the ones whose box
+  changed.
 
 The candidates are read from two indexes, ``(tag, article)`` and ``(agency, article)``, so a tag
 on half the archive costs what a rare one does. :func:`compute` is the rule for one article (the
@@ -275,16 +278,22 @@ def refresh_in_batches(pks, batch_size=1000, progress=None):
     return changed
 
 
-def affected_by(pks, batch_size=1000):
+def affected_by(pks, *, untagged=(), unlinked=(), batch_size=1000):
     """The articles whose box may change when articles ``pks`` change (``pks`` included).
+
+    ``untagged`` and ``unlinked`` are the ``(article, tag)`` and ``(article, agency)`` links
+    the change removed: the articles after each that shared the tag or agency are found from
+    them, since the article's remaining links no longer lead there.
 
     A few statements per ``batch_size`` changed articles (:data:`AFTER_SQL`), never a query per
     article and tag.
     """
-    pks = sorted(set(pks))
+    untagged, unlinked = set(untagged), set(unlinked)
+    pks = sorted({*pks, *(pk for pk, _ in untagged), *(pk for pk, _ in unlinked)})
     affected = set(pks)
     for start in range(0, len(pks), batch_size):
         batch = pks[start : start + batch_size]
+        in_batch = set(batch)
         affected.update(
             RelatedNews.objects.filter(related_id__in=batch).values_list("article_id", flat=True)
         )
@@ -293,21 +302,37 @@ def affected_by(pks, batch_size=1000):
                 "from_article_id", flat=True
             )
         )
-        affected.update(_candidates_after(batch))
+        affected.update(
+            _candidates_after(
+                batch,
+                untagged=[link for link in untagged if link[0] in in_batch],
+                unlinked=[link for link in unlinked if link[0] in in_batch],
+            )
+        )
     return affected
 
 
-# The articles after each of ``pks`` whose candidates it is among: the RELATED_CANDIDATES next
-# ones sharing each of its tags and agencies, read as an index range up to the ``highest``
-# (the RELATED_CANDIDATES-th after it, one index probe), as in :data:`RANKED_SQL`.
+# The articles after each of ``pks`` whose candidates it is (or, for a link just removed, was)
+# among: the RELATED_CANDIDATES next ones sharing each of its tags and agencies, read as an
+# index range up to the ``highest`` (the RELATED_CANDIDATES-th after it, one index probe), as
+# in :data:`RANKED_SQL`. The rows after an article are the same with or without its own, so
+# a removed link, given as a row of ``VALUES``, finds the articles it was a candidate of.
 AFTER_SQL = """
-WITH own_tags AS (
-    SELECT own.content_object_id AS article_id, own.tag_id, (
+WITH tag_links (article_id, tag_id) AS (
+    SELECT content_object_id, tag_id FROM {tagged} WHERE content_object_id IN ({pks})
+    {untagged}
+),
+agency_links (article_id, agency_id) AS (
+    SELECT article_id, agency_id FROM {agencies} WHERE article_id IN ({pks})
+    {unlinked}
+),
+own_tags AS (
+    SELECT own.article_id, own.tag_id, (
         SELECT t.content_object_id FROM {tagged} t
-        WHERE t.tag_id = own.tag_id AND t.content_object_id > own.content_object_id
+        WHERE t.tag_id = own.tag_id AND t.content_object_id > own.article_id
         ORDER BY t.content_object_id LIMIT 1 OFFSET %(offset)s
     ) AS highest
-    FROM {tagged} own WHERE own.content_object_id IN ({pks})
+    FROM tag_links own
 ),
 own_agencies AS (
     SELECT own.article_id, own.agency_id, (
@@ -315,7 +340,7 @@ own_agencies AS (
         WHERE l.agency_id = own.agency_id AND l.article_id > own.article_id
         ORDER BY l.article_id LIMIT 1 OFFSET %(offset)s
     ) AS highest
-    FROM {agencies} own WHERE own.article_id IN ({pks})
+    FROM agency_links own
 )
 SELECT t.content_object_id FROM own_tags o JOIN {tagged} t ON t.tag_id = o.tag_id
     AND t.content_object_id > o.article_id
@@ -327,22 +352,32 @@ SELECT l.article_id FROM own_agencies o JOIN {agencies} l ON l.agency_id = o.age
 """
 
 
-def _candidates_after(pks):
+def _candidates_after(pks, untagged=(), unlinked=()):
     connection = connections[router.db_for_write(RelatedNews)]
     quote = connection.ops.quote_name
     sql = AFTER_SQL.format(
         tagged=quote(TaggedArticle._meta.db_table),
         agencies=quote(ArticleAgency._meta.db_table),
         pks=", ".join(str(int(pk)) for pk in pks),
+        untagged=_union_values(untagged),
+        unlinked=_union_values(unlinked),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, {"offset": RELATED_CANDIDATES - 1})
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def refresh_around(pks):
-    """Recompute every box a change to articles ``pks`` may have changed."""
-    return refresh(affected_by(pks))
+def _union_values(links):
+    """``UNION VALUES (article, other), ...`` of integer pairs, or nothing."""
+    if not links:
+        return ""
+    return "UNION VALUES " + ", ".join(f"({int(a)}, {int(b)})" for a, b in sorted(links))
+
+
+def refresh_around(pks, *, untagged=(), unlinked=()):
+    """Recompute every box a change to articles ``pks`` may have changed; ``untagged`` and
+    ``unlinked`` are the links it removed (see :func:`affected_by`)."""
+    return refresh(affected_by(pks, untagged=untagged, unlinked=unlinked))
 
 
 # Changes seen by signals are collected per transaction and handled once, after it commits.
@@ -350,15 +385,23 @@ def refresh_around(pks):
 _PENDING = "_qxs_related_news_pending"
 
 
-def schedule(pks):
+class _Pending:
+    """What one transaction changed: articles, and the tag and agency links it removed."""
+
+    def __init__(self):
+        self.pks, self.untagged, self.unlinked = set(), set(), set()
+
+
+def schedule(pks, *, untagged=(), unlinked=()):
     """Refresh the boxes around articles ``pks`` once the current transaction commits.
 
-    Losing a tag or an agency only lowers an article in the boxes that list it, which
-    :func:`affected_by` finds, so what changed on the article does not matter, only which one.
+    ``untagged`` and ``unlinked`` are the ``(article, tag)`` and ``(article, agency)`` links
+    removed: they are gone from the database by then, and they lead to the articles that
+    shared them (:func:`affected_by`).
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        refresh_around(pks)
+        refresh_around(pks, untagged=untagged, unlinked=unlinked)
         return
     pending = getattr(connection, _PENDING, None)
     # A rolled-back transaction drops the callback but not the set: start a new one then.
@@ -366,19 +409,21 @@ def schedule(pks):
         callback[1] is _flush for callback in connection.run_on_commit
     )
     if not registered:
-        pending = set()
+        pending = _Pending()
         setattr(connection, _PENDING, pending)
         # Robust: a failure is logged and never undoes or fails the editor's save.
         transaction.on_commit(_flush, robust=True)
-    pending.update(pks)
+    pending.pks.update(pks)
+    pending.untagged.update(untagged)
+    pending.unlinked.update(unlinked)
 
 
 def _flush():
     connection = transaction.get_connection()
     pending = getattr(connection, _PENDING, None)
     setattr(connection, _PENDING, None)
-    if pending:
-        refresh_around(pending)
+    if pending and (pending.pks or pending.untagged or pending.unlinked):
+        refresh_around(pending.pks, untagged=pending.untagged, unlinked=pending.unlinked)
 
 
 # Signals: every save of an article or of its tags, agencies and manual choices, wherever it
@@ -391,7 +436,14 @@ def _article_saved(sender, instance, raw=False, **kwargs):
 
 
 def _article_deleted(sender, instance, **kwargs):
-    """Before the cascade removes them: the articles that list or chose this one."""
+    """Before the cascade removes them: the articles that list or chose this one, and its
+    agencies (the cascade deletes those links without a signal; its tags send theirs)."""
+    schedule(
+        [instance.pk],
+        unlinked=ArticleAgency.objects.filter(article_id=instance.pk).values_list(
+            "article_id", "agency_id"
+        ),
+    )
     listing = set(
         RelatedNews.objects.filter(related_id=instance.pk).values_list("article_id", flat=True)
     )
@@ -413,18 +465,32 @@ def _tagging_changed(sender, instance, raw=False, **kwargs):
         schedule([instance.content_object_id])
 
 
+def _tag_removed(sender, instance, **kwargs):
+    schedule([instance.content_object_id], untagged=[(instance.content_object_id, instance.tag_id)])
+
+
 def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
         return
+    # Removed agency links (never manual choices: they make no candidate places) as
+    # (article, agency); a clear's are known only before it.
+    removed = []
+    if sender is ArticleAgency and action in ("post_remove", "pre_clear"):
+        if action == "pre_clear":
+            own = "agency_id" if reverse else "article_id"
+            links = ArticleAgency.objects.filter(**{own: instance.pk})
+            removed = list(links.values_list("article_id", "agency_id"))
+        elif reverse:
+            removed = [(pk, instance.pk) for pk in pk_set or ()]
+        else:
+            removed = [(instance.pk, pk) for pk in pk_set or ()]
     if not reverse:
-        schedule([instance.pk])
+        schedule([instance.pk], unlinked=removed)
     elif action == "pre_clear":
         # An agency losing all its articles: which ones is known only before.
-        schedule(
-            ArticleAgency.objects.filter(agency_id=instance.pk).values_list("article_id", flat=True)
-        )
+        schedule([pk for pk, _ in removed], unlinked=removed)
     elif pk_set:
-        schedule(pk_set)
+        schedule(pk_set, unlinked=removed)
 
 
 def connect_signals():
@@ -433,10 +499,8 @@ def connect_signals():
 
     post_save.connect(_article_saved, sender=Article, dispatch_uid="related-news-article")
     pre_delete.connect(_article_deleted, sender=Article, dispatch_uid="related-news-delete")
-    for signal in (post_save, post_delete):
-        signal.connect(
-            _tagging_changed, sender=TaggedArticle, dispatch_uid=f"related-news-tag-{signal}"
-        )
+    post_save.connect(_tagging_changed, sender=TaggedArticle, dispatch_uid="related-news-tag")
+    post_delete.connect(_tag_removed, sender=TaggedArticle, dispatch_uid="related-news-untag")
     for through in (ArticleAgency, ArticleRelated):
         m2m_changed.connect(
             _links_changed, sender=through, dispatch_uid=f"related-news-{through.__name__}"

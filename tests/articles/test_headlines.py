@@ -2,6 +2,7 @@
 limited to one 头条 and three pins per column, and expiring by time with no cron job."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -157,6 +158,28 @@ def test_a_chief_editor_sets_a_headline_until_a_time(client, chief):
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
     assert article.headline_until == until
+
+
+def test_saving_the_form_as_shown_keeps_every_time_to_the_second(client, chief):
+    """The time inputs show seconds, so a save that changes something else (a typo in the
+    title) sends back the times as they are: it neither moves the publication time nor
+    shortens a 头条 to the minute, which in its last minute was refused as already past."""
+    now = timezone.now().replace(microsecond=0)
+    published = now - datetime.timedelta(minutes=5, seconds=17)
+    until = now + datetime.timedelta(seconds=40)
+    article = ArticleFactory(
+        cover_image=ImageFactory(), published_at=published, headline_until=until
+    )
+    url, data = change_data(client, article, title="改正了错字的标题")
+    page = client.get(url).content.decode()
+    for name in ("published_at_1", "headline_until_1"):
+        [shown] = re.findall(rf'name="{name}" value="([^"]*)"', page)
+        data[name] = shown
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.title == "改正了错字的标题"
+    assert (article.published_at, article.headline_until) == (published, until)
 
 
 def test_a_second_headline_is_refused_with_a_message(client, chief):

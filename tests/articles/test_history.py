@@ -6,7 +6,13 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, ArticleConflict
 from tests.articles.test_conflict import change_form_data as form_data
-from tests.factories import AgencyFactory, ArticleFactory, StaffUserFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    HelpingPairFactory,
+    StaffUserFactory,
+    UserFactory,
+)
 
 Status = Article.Status
 
@@ -60,6 +66,41 @@ def test_one_admin_save_is_one_version_holding_its_relations(client, editor, dra
     assert list(latest.agencies.values_list("agency_id", flat=True)) == [agency.pk]
     history = client.get(reverse("admin:articles_article_history", args=[draft.pk]))
     assert "<td>涉及机构</td>" in history.content.decode()
+
+
+def test_links_changed_from_the_other_side_are_versions_of_each_article(draft):
+    """``agency.articles.add(article)`` (and remove, clear, and the same from a pair) keeps a
+    version of every article whose links changed, holding the links as they now are. It used
+    to fail with an AttributeError inside django-simple-history."""
+    other = ArticleFactory()
+    agency, pair = AgencyFactory(), HelpingPairFactory()
+
+    def versions(article):
+        return article.history.count()
+
+    def latest_links(article):
+        record = article.history.order_by("-history_date", "-history_id").first()
+        return (
+            list(record.agencies.values_list("agency_id", flat=True)),
+            list(record.pairs.values_list("helpingpair_id", flat=True)),
+        )
+
+    before = versions(draft), versions(other)
+    agency.articles.add(draft, other)
+    assert (versions(draft), versions(other)) == (before[0] + 1, before[1] + 1)
+    assert latest_links(draft) == ([agency.pk], [])
+    pair.articles.add(draft)
+    assert latest_links(draft) == ([agency.pk], [pair.pk])
+    assert versions(other) == before[1] + 1
+
+    agency.articles.remove(other)
+    assert latest_links(other) == ([], [])
+    agency.articles.clear()
+    assert latest_links(draft) == ([], [pair.pk])
+    pair.articles.clear()
+    assert latest_links(draft) == ([], [])
+    assert versions(draft) == before[0] + 4
+    assert versions(other) == before[1] + 2
 
 
 def test_compare_page_shows_fields_and_a_readable_body_diff(client, editor, draft):

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles import related
 from articles.models import Article, RelatedNews, TaggedArticle
 from qxs import purge as purge_module
 from tests.factories import AgencyFactory, ArticleFactory
@@ -108,6 +109,31 @@ def test_tag_changes_move_articles_in_and_out_of_boxes(committed, purged):
     assert purged == [f"article-{later.pk}"]
 
 
+def test_agency_links_changed_from_the_agencys_side_refresh_the_boxes(committed, purged):
+    """``agency.articles.add(...)`` and ``.remove(...)`` move articles in and out of boxes,
+    and purge the pages whose box changed, as ``article.agencies`` does."""
+    agency = AgencyFactory()
+    with committed():
+        earlier = ArticleFactory(title="较早稿件", published_at=at(2004, 1, 1))
+        later = ArticleFactory(title="较晚稿件", published_at=at(2004, 9, 1))
+    assert box(later) == []
+    with committed():
+        agency.articles.add(earlier, later)
+    assert box(later) == ["较早稿件"]
+    assert f"article-{later.pk}" in purged
+    purged.clear()
+    with committed():
+        agency.articles.remove(earlier)
+    assert box(later) == []
+    assert f"article-{later.pk}" in purged
+    with committed():
+        agency.articles.add(earlier)
+    assert box(later) == ["较早稿件"]
+    with committed():
+        agency.articles.clear()
+    assert box(later) == []
+
+
 def test_an_unchanged_box_is_not_purged(committed, purged):
     with committed():
         tagged("较早稿件", at(2004, 1, 1), "质量兴市")
@@ -156,6 +182,48 @@ def test_deleting_an_article_refreshes_the_boxes_that_listed_it(committed, purge
     assert box(later) == ["也较早"]
     assert f"article-{later.pk}" in purged
     assert also.pk
+
+
+@pytest.fixture
+def one_candidate(monkeypatch):
+    """Each tag and agency offers only the one article just before: a small archive then
+    behaves as a large one does at ``RELATED_CANDIDATES``."""
+    monkeypatch.setattr(related, "RELATED_CANDIDATES", 1)
+
+
+@pytest.mark.parametrize("lose", ["untag", "unlink", "unlink from the agency", "clear", "delete"])
+def test_losing_a_link_lets_later_boxes_reach_one_row_further_back(
+    committed, purged, one_candidate, lose
+):
+    """A draft that shares a tag (or an agency) with later articles fills a candidate place
+    without being listed. When it loses the tag (or agency, or is deleted), a later article's
+    candidates reach one row further back, to an article its box now lists, though the draft
+    was never in that box."""
+    agency = AgencyFactory()
+    with committed():
+        oldest = tagged("最早稿件", at(2004, 1, 1), "质量兴市")
+        draft = tagged("草稿", None, "质量兴市", status=Article.Status.DRAFT)
+        later = tagged("较晚稿件", at(2004, 9, 1), "质量兴市")
+        if lose.startswith(("unlink", "clear")):
+            for article in (oldest, draft, later):
+                article.tags.clear()
+                article.agencies.add(agency)
+    assert box(later) == []
+    purged.clear()
+    with committed():
+        if lose == "untag":
+            draft.tags.remove("质量兴市")
+        elif lose == "unlink":
+            draft.agencies.remove(agency)
+        elif lose == "unlink from the agency":
+            agency.articles.remove(draft)
+        elif lose == "clear":
+            draft.agencies.clear()
+        else:
+            draft.delete()
+    assert box(later) == ["最早稿件"]
+    assert f"article-{later.pk}" in purged
+    assert oldest.pk
 
 
 def test_refresh_related_news_fills_boxes_after_bulk_writes():

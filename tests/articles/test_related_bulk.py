@@ -12,7 +12,7 @@ import datetime
 import random
 
 import pytest
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
 from articles import related
@@ -41,6 +41,7 @@ def no_signals():
         (post_save, related._article_saved, Article),
         (pre_delete, related._article_deleted, Article),
         (post_save, related._tagging_changed, TaggedArticle),
+        (post_delete, related._tag_removed, TaggedArticle),
         (m2m_changed, related._links_changed, related.ArticleAgency),
         (m2m_changed, related._links_changed, related.ArticleRelated),
     ]
@@ -218,6 +219,34 @@ def test_refreshing_around_changed_articles_leaves_every_box_exact(
     assert stored_boxes() != computed_boxes()  # the writes moved boxes the refresh must find
 
     affected = related.affected_by(article.pk for article in changed)
+    related.refresh(affected)
+
+    assert stored_boxes() == computed_boxes()
+    assert len(affected) < len(articles) or candidates >= len(articles)
+
+
+@pytest.mark.parametrize("candidates", [related.RELATED_CANDIDATES, 3])
+def test_refreshing_around_removed_links_leaves_every_box_exact(
+    no_signals, monkeypatch, candidates
+):
+    """An article that loses a tag or an agency no longer fills a candidate place of the
+    articles after it: their candidates reach one row further back. Given the links removed,
+    ``affected_by`` finds those articles too (the article's remaining links no longer name
+    them), and refreshing them gives the boxes the per-article rule computes."""
+    monkeypatch.setattr(related, "RELATED_CANDIDATES", candidates)
+    rng = random.Random(9)
+    articles = build_archive(rng, 120)
+    related.refresh_all()
+    changed = [article.pk for article in rng.sample(articles, 12)]
+    tag_links = TaggedArticle.objects.filter(content_object_id__in=changed)
+    agency_links = related.ArticleAgency.objects.filter(article_id__in=changed)
+    untagged = list(tag_links.values_list("content_object_id", "tag_id"))
+    unlinked = list(agency_links.values_list("article_id", "agency_id"))
+    assert untagged and unlinked
+    tag_links.delete()
+    agency_links.delete()
+
+    affected = related.affected_by(changed, untagged=untagged, unlinked=unlinked)
     related.refresh(affected)
 
     assert stored_boxes() == computed_boxes()

@@ -298,6 +298,14 @@ def test_many_to_many_links_purge_both_ends_from_either_side(sent_after_commit):
     with sent_after_commit() as sent:
         article.agencies.clear()
     assert sent == {f"article-{article.pk}", f"agency-{agency.pk}"}
+    other_agency, other_pair = AgencyFactory(), HelpingPairFactory()
+    with sent_after_commit() as sent:
+        other_agency.articles.add(article)  # from the other side
+        other_pair.articles.add(article)
+    assert sent == {f"article-{article.pk}", f"agency-{other_agency.pk}", f"pair-{other_pair.pk}"}
+    with sent_after_commit() as sent:
+        other_pair.articles.remove(article)
+    assert sent == {f"article-{article.pk}", f"pair-{other_pair.pk}"}
     meeting = MeetingFactory()
     region = DivisionFactory()
     with sent_after_commit() as sent:

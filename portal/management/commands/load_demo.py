@@ -13,5 +13,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             meeting = partnerships_demo.load()
             article = articles_demo.load(meeting)
+            article = articles_demo.make_headline(article, meeting)
             topics_demo.load(article, meeting)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {meeting.title}"))
