@@ -66,10 +66,12 @@ e2e: $(E2E_STAMP)
 
 # The pictures of the editors' manual and the README (docs/img/, committed), made from the demo
 # content by tests/e2e/test_manual_screenshots.py, which `make e2e` skips. Chinese text needs a
-# CJK font (Noto CJK from Debian, installed with apt-get when no font covers Chinese).
+# CJK font (Debian's Noto CJK) and the editor toolbar's menu arrow (U+23F7) a symbol font
+# (Symbola): apt-get installs them when no font covers them.
 screenshots: $(E2E_STAMP)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
-	@fc-list :lang=zh | grep -q . || { apt-get update -qq && apt-get install -y -qq fonts-noto-cjk; }
+	@fc-list :lang=zh | grep -q . && fc-list :charset=23f7 | grep -q . || \
+		{ apt-get update -qq && apt-get install -y -qq fonts-noto-cjk fonts-symbola; }
 	QXS_SCREENSHOTS=docs/img $(BIN)/pytest tests/e2e/test_manual_screenshots.py -m e2e $(PYTEST_ARGS)
 
 lint: install-dev

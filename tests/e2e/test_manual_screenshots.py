@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +42,8 @@ pytestmark = pytest.mark.skipif(
     not OUTPUT, reason="the manual's screenshots are made by `make screenshots` only"
 )
 
+# A Monday morning in Beijing time.
+CLOCK = datetime.datetime(2025, 3, 3, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 VISIT_TITLE = "温岭市质监局赴富裕县回访帮扶对子"
 CHECK_TITLE = "富裕县企业质量提升现场会召开"
 
@@ -89,6 +92,15 @@ def chinese_font():
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
     if not fonts.strip():
         pytest.fail("No Chinese font: apt-get install -y fonts-noto-cjk (make screenshots does).")
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """The same dates in the pictures on every run, so that regenerating them changes only
+    what changed in the admin (the clock still ticks: time-machine moves the whole process,
+    the live server's threads included)."""
+    with time_machine.travel(CLOCK, tick=True):
+        yield
 
 
 @pytest.fixture
