@@ -79,3 +79,19 @@ def test_each_picture_is_a_small_sound_png(path):
     assert 0 < width <= MAX_WIDTH, f"{path.name} is {width} pixels wide"
     assert height > 0
     assert path.stat().st_size <= MAX_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+
+
+def heading_anchor(heading):
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens
+    (Chinese punctuation such as （）、： is dropped too)."""
+    kept = "".join(c for c in heading.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def test_the_table_of_contents_leads_to_headings():
+    """Every ``](#anchor)`` link in the manual names one of its headings."""
+    text = MANUAL.read_text(encoding="utf-8")
+    anchors = {heading_anchor(h) for h in re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE)}
+    links = re.findall(r"\]\(#([^)]+)\)", text)
+    assert links, "the manual has a table of contents"
+    assert not [link for link in links if link not in anchors], anchors
