@@ -11,12 +11,13 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: help install install-dev run serve demo test lint format messages clean bench backup restore e2e \
-	stack stack-stop stack-test
+	screenshots stack stack-stop stack-test
 
 help:
 	@echo "make run      create .venv, install, migrate SQLite, load the demo, serve on 127.0.0.1:$(PORT)"
 	@echo "make test     install the dev extra and run the whole test suite"
 	@echo "make e2e      browser tests in Chromium; screenshots in var/screenshots/"
+	@echo "make screenshots  the pictures of docs/editors.md and the README, into docs/img/"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make backup   back up the database and media files into var/backups/<timestamp>/"
@@ -62,6 +63,16 @@ $(E2E_STAMP): pyproject.toml | $(BIN)/python
 e2e: $(E2E_STAMP)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 	$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)
+
+# The pictures of the editors' manual and the README (docs/img/, committed), made from the demo
+# content by tests/e2e/test_manual_screenshots.py, which `make e2e` skips. Chinese text needs a
+# CJK font (Debian's Noto CJK) and the editor toolbar's menu arrow (U+23F7) a symbol font
+# (Symbola): apt-get installs them when no font covers them.
+screenshots: $(E2E_STAMP)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@fc-list :lang=zh | grep -q . && fc-list :charset=23f7 | grep -q . || \
+		{ apt-get update -qq && apt-get install -y -qq fonts-noto-cjk fonts-symbola; }
+	QXS_SCREENSHOTS=docs/img $(BIN)/pytest tests/e2e/test_manual_screenshots.py -m e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
