@@ -60,7 +60,8 @@ let dialogCount = 0;
 function openPictureDialog(editor, config, { pasted = null, current = null } = {}) {
   const L = config.labels;
   const id = `qxs-picture-${++dialogCount}`;
-  let chosen = null;
+  let chosen = null; // a library picture
+  let pending = pasted; // a file to upload
   let page = 1;
   let altFromLibrary = "";
 
@@ -100,11 +101,18 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
     accept: "image/jpeg,image/png,image/webp,image/gif",
     "aria-describedby": `${id}-file-help`,
   });
+  // A pasted picture is said once, next to the file input and in the alt field's description.
+  const pastedNote = element("p", {
+    class: "qxs-picture-pasted",
+    id: `${id}-pasted`,
+    text: pasted ? L.pasted : "",
+  });
   const upload = element("fieldset", { class: "qxs-picture-upload" }, [
     element("legend", { text: L.upload }),
     element("label", { for: `${id}-file`, text: L.file }),
     file,
     element("p", { class: "help", id: `${id}-file-help`, text: L.file_help }),
+    pastedNote,
   ]);
 
   const alt = element("input", {
@@ -114,7 +122,7 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
     maxlength: 200,
     required: true,
     "aria-required": "true",
-    "aria-describedby": `${id}-alt-help ${id}-error`,
+    "aria-describedby": `${pasted ? `${id}-pasted ` : ""}${id}-alt-help ${id}-error`,
     value: current?.alt || "",
   });
   const altField = element("div", { class: "qxs-picture-alt" }, [
@@ -158,6 +166,8 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
       alt.value = picture.alt;
       altFromLibrary = picture.alt;
     }
+    pending = null;
+    pastedNote.textContent = "";
     status.textContent = L.chosen.replace("%s", picture.alt);
     setError("");
   }
@@ -217,9 +227,7 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
   }
 
   return new Promise((resolve) => {
-    let pending = pasted;
     if (pasted) {
-      status.textContent = L.pasted;
       try {
         const transfer = new DataTransfer();
         transfer.items.add(pasted);
@@ -231,6 +239,7 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
     file.addEventListener("change", () => {
       pending = file.files[0] || null;
       if (pending) {
+        pastedNote.textContent = "";
         chosen = null;
         for (const button of results.querySelectorAll("button[aria-pressed]")) {
           button.setAttribute("aria-pressed", "false");
@@ -287,7 +296,10 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
       if (current) {
         editor.chain().focus().updateAttributes("image", attrs).run();
       } else {
-        editor.chain().focus().insertContent({ type: "image", attrs }).run();
+        // With a picture selected the new one goes after it, never in its place.
+        const { selection } = editor.state;
+        const at = selectedPicture(editor) ? selection.to : selection;
+        editor.chain().focus().insertContentAt(at, { type: "image", attrs }).run();
       }
       dialog.close();
     });
