@@ -111,6 +111,20 @@ def test_an_editor_inserts_pictures_with_alt_text_and_readers_get_renditions(
     expect(editable.locator("img[data-image]")).to_have_count(3)
     assert Image.objects.count() == 3
 
+    # A selected picture's alt text is changed through the same button.
+    editable.locator(f'img[data-image="{uploaded.pk}"]').click()
+    dialog = open_picture_dialog(page)
+    expect(dialog.get_by_role("heading", name="修改图片")).to_be_visible()
+    alt = dialog.get_by_label("替代文本（必填）")
+    expect(alt).to_be_focused()
+    expect(alt).to_have_value("温岭市代表团在富裕县考察")
+    alt.fill("温岭市代表团在富裕县参观考察")
+    dialog.get_by_role("button", name="更新", exact=True).click()
+    expect(editable.locator(f'img[data-image="{uploaded.pk}"]')).to_have_attribute(
+        "alt", "温岭市代表团在富裕县参观考察"
+    )
+    expect(editable.locator("img")).to_have_count(3)
+
     # Escape closes the dialog without inserting anything.
     open_picture_dialog(page)
     page.keyboard.press("Escape")
@@ -132,7 +146,7 @@ def test_an_editor_inserts_pictures_with_alt_text_and_readers_get_renditions(
     pictures = reader.locator(".article-body img")
     expect(pictures).to_have_count(3)
     for index, alt_text in enumerate(
-        ["温岭市代表团在富裕县考察", "齐齐哈尔座谈会会场全景", "考察座谈会现场"]
+        ["温岭市代表团在富裕县参观考察", "齐齐哈尔座谈会会场全景", "考察座谈会现场"]
     ):
         picture = pictures.nth(index)
         expect(picture).to_have_attribute("alt", alt_text)

@@ -172,11 +172,12 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
     setError("");
   }
 
+  let latest = 0; // only the answer to the latest request is shown
   async function load(reset) {
-    page = reset ? 1 : page + 1;
-    if (reset) results.replaceChildren();
+    const request = ++latest;
+    const wanted = reset ? 1 : page + 1;
     status.textContent = L.loading;
-    const query = new URLSearchParams({ q: search.value.trim(), page });
+    const query = new URLSearchParams({ q: search.value.trim(), page: wanted });
     let data;
     try {
       const response = await fetch(`${config.library}?${query}`, {
@@ -186,10 +187,15 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
       data = await readJSON(response);
       if (!response.ok) throw new Error(data.error || L.failed_library);
     } catch (problem) {
-      status.textContent = "";
-      setError(problem.message || L.failed_library);
+      if (request === latest) {
+        status.textContent = "";
+        setError(problem.message || L.failed_library);
+      }
       return;
     }
+    if (request !== latest) return;
+    page = wanted;
+    if (reset) results.replaceChildren();
     for (const picture of data.results) {
       const thumbnail = element("img", { src: picture.thumbnail, alt: "" });
       if (picture.width) {
