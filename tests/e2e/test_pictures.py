@@ -90,6 +90,7 @@ def test_an_editor_inserts_pictures_with_alt_text_and_readers_get_renditions(
     dialog = open_picture_dialog(page)
     dialog.get_by_label("搜索图片库").fill("会场")
     page.keyboard.press("Enter")
+    expect(dialog.get_by_role("status")).to_have_text("图片库中有 1 张图片。")
     choice = dialog.get_by_role("button", name="齐齐哈尔座谈会会场")
     choice.focus()
     page.keyboard.press("Enter")

@@ -202,9 +202,10 @@ function openPictureDialog(editor, config, { pasted = null, current = null } = {
         thumbnail.width = 160;
         thumbnail.height = Math.max(1, Math.round((160 * picture.height) / picture.width));
       }
+      const pressed = String(chosen?.id === picture.id);
       const button = element(
         "button",
-        { type: "button", class: "qxs-picture-choice", "aria-pressed": "false" },
+        { type: "button", class: "qxs-picture-choice", "aria-pressed": pressed },
         [thumbnail, element("span", { text: picture.alt })],
       );
       button.addEventListener("click", () => choose(picture, button));
