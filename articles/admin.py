@@ -140,7 +140,8 @@ class ImageAdmin(admin.ModelAdmin):
         images = self.get_queryset(request).only(
             "pk", "file", "alt_text", "caption", "width", "height"
         )
-        query = request.GET.get("q", "").strip()[:100]
+        # A NUL byte cannot be sent to PostgreSQL; it is no search term anyway.
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
         if query:
             images = images.filter(Q(alt_text__icontains=query) | Q(caption__icontains=query))
         page = Paginator(images, self.library_per_page).get_page(request.GET.get("page"))

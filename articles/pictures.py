@@ -138,7 +138,11 @@ def body_picture_errors(html):
     pictures = body_pictures(html)
     if not pictures:
         return []
-    ids = {attrs["data-image"] for attrs in pictures if attrs.get("data-image", "").isdigit()}
+    ids = {
+        number
+        for attrs in pictures
+        if (number := attrs.get("data-image", "")).isdigit() and len(number) <= 12
+    }
     library = {}
     if ids:
         Image = apps.get_model("articles", "Image")

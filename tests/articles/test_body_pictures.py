@@ -194,6 +194,9 @@ def test_library_pages_and_bad_page_numbers(editor_client):
     for page in ["abc", "-1", "999", ""]:
         response = editor_client.get(reverse(LIBRARY), {"page": page})
         assert response.status_code == 200, page
+    for query in ["\x00", "会\x00场", "%", "_" * 500]:
+        response = editor_client.get(reverse(LIBRARY), {"q": query})
+        assert response.status_code == 200, query
 
 
 def test_library_query_count_does_not_grow(editor_client):
@@ -373,11 +376,15 @@ def test_the_form_refuses_pictures_that_are_not_in_the_library(editor_client, sr
     assert not Article.objects.exists()
 
 
-def test_the_form_refuses_a_number_not_in_the_library(editor_client):
-    """A library number that is not (any more) in the library is named, not silently lost."""
-    response = post_article(editor_client, '<img src="/media/x.png" alt="甲" data-image="424242">')
+@pytest.mark.parametrize("number", ["424242", "9" * 30, "abc"])
+def test_the_form_refuses_a_number_not_in_the_library(editor_client, number):
+    """A library number that is not (any more) in the library is named, not silently lost;
+    a number no database holds is no 500."""
+    response = post_article(
+        editor_client, f'<img src="/media/x.png" alt="甲" data-image="{number}">'
+    )
     [error] = body_errors(response)
-    assert "图片库编号 424242" in error and "已不在图片库中" in error
+    assert f"图片库编号 {number[:12]}" in error and "已不在图片库中" in error
 
 
 def test_the_form_saves_a_library_picture_with_alt_text(editor_client):

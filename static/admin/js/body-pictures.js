@@ -55,7 +55,7 @@ function pastedPicture(transfer) {
 
 let dialogCount = 0;
 
-// Opens the dialog; resolves when it is closed. ``pasted`` is a File to upload, ``current`` the
+// Opens the dialog; resolves when it is closed. `pasted` is a File to upload, `current` the
 // attributes of the selected picture (to change its alt text or replace it).
 function openPictureDialog(editor, config, { pasted = null, current = null } = {}) {
   const L = config.labels;
@@ -350,8 +350,10 @@ export function pictureExtension(bundle, config) {
       const take = (transfer, event) => {
         const picture = pastedPicture(transfer);
         if (!picture) return false;
-        // Pasted text around a picture goes in as usual; a bare picture is only uploaded.
-        const onlyPicture = !transfer.getData("text/html") && !transfer.getData("text/plain");
+        // Text pasted with a picture goes in as usual. A picture copied alone (a screenshot, or
+        // a picture copied from a web page, which also brings an <img> of that site) is only
+        // uploaded, so no address of another site lands in the body.
+        const onlyPicture = !transfer.getData("text/plain").trim();
         if (onlyPicture) event.preventDefault();
         openPictureDialog(editor, config, { pasted: picture });
         return onlyPicture;
