@@ -5,6 +5,7 @@ each leading to a confirmation page, and the list has the same moves as bulk act
 ``articles.services``.
 """
 
+import contextlib
 import difflib
 import re
 from html import unescape
@@ -12,8 +13,10 @@ from html import unescape
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -46,6 +49,7 @@ from .models import (
     WrongWord,
     record_article_version,
 )
+from .pictures import BODY_SRC_WIDTH
 from .views import render_article_page
 
 
@@ -103,6 +107,81 @@ class ImageAdmin(admin.ModelAdmin):
         except OSError:
             # The page still works with the original; renditions are retried on first use.
             self.message_user(request, _("缩略图生成失败，将在首次使用时重试。"), messages.WARNING)
+
+    # -- the body editor's picture dialog (static/admin/js/body-pictures.js) -----------------
+
+    #: Pictures per page of the dialog's library list.
+    library_per_page = 24
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("library/", wrap(self.library_view), name="articles_image_library"),
+            path("upload/", wrap(self.upload_view), name="articles_image_upload"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def picture_json(image):
+        return {
+            "id": image.pk,
+            "alt": image.alt_text,
+            "caption": image.caption,
+            "src": image.rendition(BODY_SRC_WIDTH),
+            "thumbnail": image.rendition(320),
+            "width": image.width,
+            "height": image.height,
+        }
+
+    def library_view(self, request):
+        """The library as JSON, newest first, searched by alt text and caption (``?q=``)."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"error": _("您没有查看图片库的权限。")}, status=403)
+        images = self.get_queryset(request).only(
+            "pk", "file", "alt_text", "caption", "width", "height"
+        )
+        # A NUL byte cannot be sent to PostgreSQL; it is no search term anyway.
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+        if query:
+            images = images.filter(Q(alt_text__icontains=query) | Q(caption__icontains=query))
+        page = Paginator(images, self.library_per_page).get_page(request.GET.get("page"))
+        return JsonResponse(
+            {
+                "results": [self.picture_json(image) for image in page],
+                "count": page.paginator.count,
+                "page": page.number,
+                "has_next": page.has_next(),
+            }
+        )
+
+    def upload_view(self, request):
+        """Store one picture from the editor's dialog (file, alt text) with its renditions."""
+        if request.method != "POST":
+            return JsonResponse({"error": _("上传图片要用 POST 请求。")}, status=405)
+        if not self.has_add_permission(request):
+            return JsonResponse({"error": _("您没有上传图片的权限。")}, status=403)
+        form = ImageAdminForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {
+                name: [str(message) for message in messages_]
+                for name, messages_ in form.errors.items()
+            }
+            summary = " ".join(
+                _("%(field)s：%(errors)s")
+                % {"field": form.fields[name].label, "errors": " ".join(messages_)}
+                if name in form.fields
+                else " ".join(messages_)
+                for name, messages_ in errors.items()
+            )
+            return JsonResponse({"error": summary, "errors": errors}, status=400)
+        image = form.save(commit=False)
+        image.uploaded_by = request.user
+        image.save()
+        # On failure the original is served until the renditions are made on first use.
+        with contextlib.suppress(OSError):
+            make_renditions(image)
+        self.log_addition(request, image, [{"added": {}}])
+        return JsonResponse({"picture": self.picture_json(image)}, status=201)
 
 
 class AttachmentInline(admin.TabularInline):

@@ -24,6 +24,7 @@ from taggit.utils import parse_tags
 from . import services
 from .images import validate_image_upload
 from .models import Article, Image
+from .pictures import body_picture_errors
 from .services import can_edit
 from .widgets import ProseEditorWidget
 
@@ -155,6 +156,14 @@ class ArticleAdminForm(forms.ModelForm):
         name_split_datetime(self.fields.get("unpublish_at"), _("下线日期"), _("下线时间"))
         name_split_datetime(self.fields.get("headline_until"), _("头条截止日期"), _("头条截止时间"))
         name_split_datetime(self.fields.get("pinned_until"), _("置顶截止日期"), _("置顶截止时间"))
+
+    def clean_body(self):
+        """Refuse pictures without alt text and pictures from other sites, naming each one."""
+        body = self.cleaned_data.get("body", "")
+        errors = body_picture_errors(body)
+        if errors:
+            raise ValidationError(errors, code="body_pictures")
+        return body
 
     def clean(self):
         cleaned_data = super().clean()

@@ -21,6 +21,7 @@ from .images import (
     validate_attachment_upload,
     validate_image_upload,
 )
+from .pictures import expand_library_pictures
 from .sanitize import sanitize_html
 
 
@@ -353,13 +354,14 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        """Store the sanitized body, and refuse to overwrite a newer version (optimistic lock).
+        """Store the sanitized body (library pictures written out with their renditions), and
+        refuse to overwrite a newer version (optimistic lock).
 
         ``self.version`` is the version this copy was loaded at. The compare-and-increment is one
         ``UPDATE ... WHERE version = loaded`` inside the save's transaction, so of two concurrent
         saves of the same version exactly one wins; the other raises :class:`ArticleConflict`.
         """
-        self.body = sanitize_html(self.body)
+        self.body = expand_library_pictures(sanitize_html(self.body))
         if self._state.adding or kwargs.get("force_insert"):
             return super().save(*args, **kwargs)
         if kwargs.get("update_fields") is not None:

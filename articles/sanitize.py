@@ -3,7 +3,8 @@
 Whatever an editor pastes (or the importer brings in), readers only ever get the tags below: no
 script, no event handler, no ``style`` or ``class``, links only to http, https and mailto, and
 pictures only from our own media storage. ``Article.save()`` calls :func:`sanitize_html`, so no
-code path can store an unclean body.
+code path can store an unclean body. A picture from the image library carries its number
+(``data-image``); ``articles.pictures`` then writes its renditions into the tag.
 """
 
 import functools
@@ -41,15 +42,29 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
+    # srcset, sizes, loading, decoding and data-image: library pictures (articles.pictures).
+    "img": {
+        "src",
+        "alt",
+        "width",
+        "height",
+        "srcset",
+        "sizes",
+        "loading",
+        "decoding",
+        "data-image",
+    },
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
 LINK_SCHEMES = {"http", "https", "mailto"}
 # nh3's output is normalised (quoted attributes, one space apart), so this finds every <img> whose
-# src was dropped; such a picture would only show as a broken icon.
-_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+# src was dropped; such a picture would only show as a broken icon. A library picture is kept: its
+# src is written from the library (articles.pictures).
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\s(?:src|data-image)=)[^>]*>")
+# A ``sizes`` value: media conditions and lengths, nothing that could hold a URL.
+_SIZES = re.compile(r"(?!.*url)[a-z0-9 ().,:%-]{1,200}")
 
 
 def is_our_media_url(url):
@@ -61,9 +76,28 @@ def is_our_media_url(url):
     return not (media_url.startswith("/") and urlsplit(url).netloc)
 
 
+def _is_our_srcset(value):
+    candidates = [candidate.split() for candidate in value.split(",")]
+    return all(
+        len(parts) == 2 and is_our_media_url(parts[0]) and re.fullmatch(r"\d{1,5}w", parts[1])
+        for parts in candidates
+    )
+
+
 def _filter_attribute(tag, name, value):
-    if tag == "img" and name == "src":
-        return value if is_our_media_url(value.strip()) else None
+    if tag == "img":
+        if name == "src":
+            return value if is_our_media_url(value.strip()) else None
+        if name == "srcset":
+            return value if _is_our_srcset(value) else None
+        if name == "sizes":
+            return value if _SIZES.fullmatch(value) else None
+        if name == "loading":
+            return value if value in {"lazy", "eager"} else None
+        if name == "decoding":
+            return value if value in {"async", "sync", "auto"} else None
+        if name == "data-image":
+            return value if value.isdigit() and len(value) <= 12 else None
     if name in {"width", "height", "colspan", "rowspan", "start"}:
         return value if value.isdigit() and len(value) <= 5 else None
     return value

@@ -592,6 +592,20 @@ def extract_html(text):
     containers = _body_containers(body)
     if not containers:
         raise ExtractionError("没有找到正文。")
+    # Only the text is imported: a picture of another site is never hot-linked, and the server
+    # does not fetch it. The report names each one so an editor can upload those that matter.
+    pictures = [
+        img.get("src", "").strip() or "?"
+        for container in containers
+        for img in container.iter("img")
+    ]
+    if pictures:
+        shown = "、".join(src[:120] for src in pictures[:5])
+        more = f"等 {len(pictures)} 张" if len(pictures) > 5 else ""
+        page.warnings.append(
+            f"正文中的图片没有导入（{shown}{more}）：本站不引用外站图片。"
+            "需要的图片请保存后在编辑器中用“插入图片”上传。"
+        )
     page.related = _related_items(body, containers)
 
     lines = []

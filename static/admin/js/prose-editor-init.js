@@ -126,9 +126,12 @@ async function start(textarea) {
   }
   const editor = await import(textarea.dataset.editorModule);
   const config = JSON.parse(textarea.dataset.qxsProseEditor);
+  // Pictures: the editor's Image node with our picture button and library number.
+  const pictures = config.pictures && (await import(config.pictures.module));
   const extensions = [];
   for (const [name, options] of Object.entries(config.extensions)) {
-    const extension = editor[name];
+    const extension =
+      name === "Image" && pictures ? pictures.pictureExtension(editor, config.pictures) : editor[name];
     if (!extension) {
       continue;
     }
