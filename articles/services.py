@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from partnerships.models import Agency, HelpingPair, Meeting
 
@@ -66,32 +66,32 @@ MOVES = {
     move.name: move
     for move in [
         Move(
-            "submit", gettext_lazy("提交审核"), frozenset({Status.DRAFT}), Status.REVIEW,
+            "submit", pgettext_lazy("move", "提交审核"), frozenset({Status.DRAFT}), Status.REVIEW,
             CHANGE_PERMISSION,
         ),
         Move(
-            "return", gettext_lazy("退回修改"), frozenset({Status.REVIEW}), Status.DRAFT,
+            "return", pgettext_lazy("move", "退回修改"), frozenset({Status.REVIEW}), Status.DRAFT,
             PUBLISH_PERMISSION,
         ),
         Move(
-            "publish", gettext_lazy("发布"), frozenset({Status.DRAFT, Status.REVIEW}),
+            "publish", pgettext_lazy("move", "发布"), frozenset({Status.DRAFT, Status.REVIEW}),
             Status.PUBLISHED, PUBLISH_PERMISSION,
         ),
         Move(
-            "schedule", gettext_lazy("定时发布"), frozenset({Status.DRAFT, Status.REVIEW}),
+            "schedule", pgettext_lazy("move", "定时发布"), frozenset({Status.DRAFT, Status.REVIEW}),
             Status.PUBLISHED, PUBLISH_PERMISSION,
         ),
         Move(
-            "unpublish", gettext_lazy("撤回"), frozenset({Status.PUBLISHED}), Status.DRAFT,
+            "unpublish", pgettext_lazy("move", "撤回"), frozenset({Status.PUBLISHED}), Status.DRAFT,
             PUBLISH_PERMISSION,
         ),
         Move(
-            "archive", gettext_lazy("归档"), frozenset({Status.PUBLISHED}), Status.ARCHIVED,
-            PUBLISH_PERMISSION,
+            "archive", pgettext_lazy("move", "归档"), frozenset({Status.PUBLISHED}),
+            Status.ARCHIVED, PUBLISH_PERMISSION,
         ),
         Move(
-            "unarchive", gettext_lazy("恢复为草稿"), frozenset({Status.ARCHIVED}), Status.DRAFT,
-            PUBLISH_PERMISSION,
+            "unarchive", pgettext_lazy("move", "恢复为草稿"), frozenset({Status.ARCHIVED}),
+            Status.DRAFT, PUBLISH_PERMISSION,
         ),
     ]
 }  # fmt: skip
