@@ -40,6 +40,7 @@ def admin_context(request, **extra):
     return {
         **admin.site.each_context(request),
         "has_permission": False,
+        "is_nav_sidebar_enabled": False,
         "next": next_url(request),
         **extra,
     }

@@ -96,6 +96,14 @@ def test_password_without_code_gets_no_admin_page(client, enrolled):
     )
 
 
+def test_code_page_shows_no_admin_navigation(client, enrolled):
+    """Before the code, the page names none of the admin's sections (no sidebar, no app list)."""
+    password_login(client)
+    page = client.get(reverse("accounts:verify"), REMOTE_ADDR=IP).content.decode()
+    assert 'id="nav-sidebar"' not in page
+    assert reverse("admin:articles_article_changelist") not in page
+
+
 def test_right_code_opens_the_admin(client, enrolled):
     device, _ = enrolled
     password_login(client)
