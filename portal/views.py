@@ -19,29 +19,56 @@ from .sitemaps import sitemaps
 HOME_TOPICS = 4
 
 
+def leading_articles(now):
+    """The home page's 头条 and featured articles: ``(headline or None, [at most three])``.
+
+    The 头条 is shown with its cover until its time runs out (no cron job: the page's expiry is
+    bounded by it, see ``Article.objects.next_change()``); the newest wins should two be
+    stored. One query: the four ids are picked from the small index of featured articles and
+    headlines (``article_lead_idx``, which holds every column the publication rule tests), and
+    only those four rows are read from the table.
+    """
+    is_headline = Q(headline_until__gt=now)
+    # A column that is NULL compares as NULL, which PostgreSQL sorts first when descending.
+    order = [
+        ExpressionWrapper(is_headline, output_field=BooleanField()).desc(nulls_last=True),
+        "-published_at",
+        "-pk",
+    ]
+    picked = (
+        Article.objects.published(now)
+        .filter(is_headline | Q(featured=True, is_stub=False))
+        .order_by(*order)
+        .values("pk")[:4]
+    )
+    leading = list(
+        Article.objects.filter(pk__in=picked)
+        .select_related("column", "cover_image")
+        .defer("body")
+        .order_by(*order)
+    )
+    headline = None
+    if leading and leading[0].headline_until and leading[0].headline_until > now:
+        headline = leading[0]
+    featured = [
+        article
+        for article in leading
+        if article is not headline and article.featured and not article.is_stub
+    ]
+    return headline, featured[:3]
+
+
 def home(request):
     """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
     now = timezone.now()
-    published = Article.objects.published(now).select_related("column")
-    # The 头条 (shown with its cover until its time runs out: no cron job, the page's expiry
-    # is bounded by it, see Article.objects.next_change()) and the featured articles, read
-    # together: the 头条 first (the newest, should two be stored), then the newest featured.
-    is_headline = Q(headline_until__gt=now)
-    leading = list(
-        published.filter(is_headline | Q(featured=True, is_stub=False))
-        .annotate(is_headline=ExpressionWrapper(is_headline, output_field=BooleanField()))
-        .select_related("cover_image")
-        .defer("body")
-        .order_by("-is_headline", "-published_at", "-pk")[:4]
-    )
-    headline = leading[0] if leading and leading[0].is_headline else None
-    featured = [article for article in leading if article.featured and article is not headline]
-    featured = [article for article in featured if not article.is_stub][:3]
-    shown = [headline.pk] if headline else []
+    headline, featured = leading_articles(now)
+    shown = [article.pk for article in [headline, *featured] if article]
     # Title-only stubs stay in the news lists (with their badge), not in the home page's news.
     latest = list(
-        published.filter(is_stub=False)
-        .exclude(pk__in=[*shown, *(article.pk for article in featured)])
+        Article.objects.published(now)
+        .filter(is_stub=False)
+        .exclude(pk__in=shown)
+        .select_related("column")
         .only("title", "published_at", "created_at", "is_stub", "column__name", "column__slug")[:10]
     )
     # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
