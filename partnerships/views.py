@@ -4,7 +4,7 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 """
 
 from django.apps import apps
-from django.db.models import Count, FilteredRelation, Prefetch, Q, Value
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, Value
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +47,17 @@ Article = apps.get_model("articles", "Article")
 def published_articles():
     """Related news: only what the one publication rule lets the public see."""
     return Article.objects.published().only("title", "published_at", "created_at")
+
+
+def newest_article_ids(about):
+    """The ids of the newest published articles that satisfy ``about`` (an ``Exists`` on a link
+    table, or a filter on the article), at most ``RELATED_ARTICLES``, as a subquery.
+
+    Picking the ids alone lets PostgreSQL read them from the news index (it holds every column
+    the publication rule tests) while it checks ``about``, instead of reading each article it
+    passes over (an agency's news at 100,000 articles: 2 to 11 ms -> 1 to 2 ms).
+    """
+    return Article.objects.published().filter(about).values("pk")[:RELATED_ARTICLES]
 
 
 def article_keys(articles):
@@ -101,6 +112,8 @@ class MeetingListView(ListView):
 
 AgencyHonour = Agency.honours.through
 MeetingRegion = Meeting.regions.through
+ArticleAgency = Article.agencies.through
+ArticlePair = Article.pairs.through
 
 
 def regions_and_honours(meeting):
@@ -129,7 +142,7 @@ def participant_groups(meeting, honours=None):
     Each participant gets ``honours``, the names of its agency's honours (from ``honours``, by
     agency id).
     """
-    participants = meeting.participants.select_related("agency__division").order_by("order", "pk")
+    participants = meeting.participants.select_related("agency").order_by("order", "pk")
     honours = honours or {}
     by_role = {}
     for participant in participants:
@@ -149,7 +162,7 @@ class MeetingDetailView(DetailView):
         meeting = self.object
         regions, honours = regions_and_honours(meeting)
         groups = participant_groups(meeting, honours)
-        pairs = list(HelpingPair.objects.with_agencies().filter(meeting=meeting))
+        pairs = list(HelpingPair.objects.with_places().filter(meeting=meeting))
         articles = meeting_articles(meeting)
         surrogate.add(
             self.request,
@@ -176,24 +189,25 @@ class MeetingDetailView(DetailView):
 def meeting_articles(meeting):
     """The newest published articles about the meeting or about one of its pairs.
 
-    The UNION of two index reads, looked up by primary key: an ``OR`` across the join made
-    PostgreSQL read every article (70 ms at 100,000 articles against about 14 for the ~3,000
-    linked ones).
+    One statement: the UNION of the newest of each kind, each picked under its own LIMIT
+    (those about the meeting straight from the index ``article_meeting_pub_idx``, those about
+    its pairs by a semi-join on the pairs' links). An ``OR`` of the two made PostgreSQL either
+    read every linked article and sort them (the symposium's ~3,000 at 100,000 articles) or walk
+    the whole archive when a meeting has little news.
     """
-    about_meeting = Article.objects.filter(meeting=meeting).order_by().values("pk")
-    about_its_pairs = (
-        Article.pairs.through.objects.filter(helpingpair__meeting=meeting)
-        .order_by()
-        .values("article_id")
+    about_meeting = newest_article_ids(Q(meeting=meeting))
+    about_its_pairs = newest_article_ids(
+        Exists(ArticlePair.objects.filter(article_id=OuterRef("pk"), helpingpair__meeting=meeting))
     )
-    linked = about_meeting.union(about_its_pairs)
-    return list(published_articles().filter(pk__in=linked)[:RELATED_ARTICLES])
+    articles = published_articles().order_by()
+    articles = articles.filter(pk__in=about_meeting).union(articles.filter(pk__in=about_its_pairs))
+    return list(articles.order_by("-published_at", "-pk")[:RELATED_ARTICLES])
 
 
 class PairListView(LargeArchivePaginationMixin, ListView):
     """The pairs, their diagram and table; the count is cached per content generation."""
 
-    queryset = HelpingPair.objects.with_agencies().order_by("order", "pk")
+    queryset = HelpingPair.objects.with_places().order_by("order", "pk")
     template_name = "partnerships/helpingpair_list.html"
     paginate_by = 100
 
@@ -311,9 +325,14 @@ class AgencyDetailView(DetailView):
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
-        pairs = list(HelpingPair.objects.with_agencies().involving([agency.pk]))
+        pairs = list(
+            HelpingPair.objects.with_places().select_related("meeting").involving([agency.pk])
+        )
         participations = list(participations)
-        articles = list(published_articles().filter(agencies=agency)[:RELATED_ARTICLES])
+        about_agency = ArticleAgency.objects.filter(article_id=OuterRef("pk"), agency_id=agency.pk)
+        articles = list(
+            published_articles().filter(pk__in=newest_article_ids(Exists(about_agency)))
+        )
         surrogate.add(
             self.request,
             surrogate.agency(agency.pk),
@@ -349,7 +368,7 @@ class RegionDetailView(DetailView):
         agencies = Agency.objects.filter(division__code__startswith=prefix).select_related(
             "division"
         )
-        pairs = HelpingPair.objects.with_agencies().filter(
+        pairs = HelpingPair.objects.with_places().filter(
             Q(helper__division__code__startswith=prefix)
             | Q(helped__division__code__startswith=prefix)
         )

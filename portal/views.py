@@ -1,7 +1,7 @@
 """Pages that draw on several apps, robots.txt and the sitemaps."""
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Value
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,31 +19,68 @@ from .sitemaps import sitemaps
 HOME_TOPICS = 4
 
 
+# Latest news on the home page.
+HOME_LATEST = 10
+
+
+def home_articles(now):
+    """The home page's articles: ``(headline or None, [featured, at most 3], [latest, 10])``.
+
+    The 头条 is shown with its cover until its time runs out (no cron job: the page's expiry is
+    bounded by it, see ``Article.objects.next_change()``); the newest wins should two be
+    stored. The featured articles are the newest others; the latest news the newest articles
+    not shown above them, without title-only stubs (they stay in the news lists, with their
+    badge).
+
+    One statement: the UNION of the four leading ids, picked from the small index of headlines
+    and featured articles (``article_lead_idx``, which holds every column the publication rule
+    tests), and the newest ids of the news index; only those rows are read from the table.
+    """
+
+    def is_headline(article):
+        return article.headline_until is not None and article.headline_until > now
+
+    headline_q = Q(headline_until__gt=now)
+    # A column that is NULL compares as NULL, which PostgreSQL sorts first when descending.
+    leading_order = [
+        ExpressionWrapper(headline_q, output_field=BooleanField()).desc(nulls_last=True),
+        "-published_at",
+        "-pk",
+    ]
+    published = Article.objects.published(now)
+    leading_ids = (
+        published.filter(headline_q | Q(featured=True, is_stub=False))
+        .order_by(*leading_order)
+        .values("pk")[:4]
+    )
+    # Enough for the latest news whatever the four leading ones are among them.
+    newest_ids = published.filter(is_stub=False).values("pk")[: HOME_LATEST + 4]
+    rows = Article.objects.order_by().select_related("column", "cover_image").defer("body")
+    rows = (
+        rows.filter(pk__in=leading_ids)
+        .annotate(leading=Value(True))
+        .union(rows.filter(pk__in=newest_ids).annotate(leading=Value(False)), all=True)
+    )
+    leading, newest = [], []
+    for article in rows:
+        (leading if article.leading else newest).append(article)
+    leading.sort(key=lambda a: (is_headline(a), a.published_at, a.pk), reverse=True)
+    headline = leading[0] if leading and is_headline(leading[0]) else None
+    featured = [
+        article
+        for article in leading
+        if article is not headline and article.featured and not article.is_stub
+    ][:3]
+    shown = {article.pk for article in [headline, *featured] if article}
+    newest.sort(key=lambda a: (a.published_at, a.pk), reverse=True)
+    latest = [article for article in newest if article.pk not in shown][:HOME_LATEST]
+    return headline, featured, latest
+
+
 def home(request):
     """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
     now = timezone.now()
-    published = Article.objects.published(now).select_related("column")
-    # The 头条 (shown with its cover until its time runs out: no cron job, the page's expiry
-    # is bounded by it, see Article.objects.next_change()) and the featured articles, read
-    # together: the 头条 first (the newest, should two be stored), then the newest featured.
-    is_headline = Q(headline_until__gt=now)
-    leading = list(
-        published.filter(is_headline | Q(featured=True, is_stub=False))
-        .annotate(is_headline=ExpressionWrapper(is_headline, output_field=BooleanField()))
-        .select_related("cover_image")
-        .defer("body")
-        .order_by("-is_headline", "-published_at", "-pk")[:4]
-    )
-    headline = leading[0] if leading and leading[0].is_headline else None
-    featured = [article for article in leading if article.featured and article is not headline]
-    featured = [article for article in featured if not article.is_stub][:3]
-    shown = [headline.pk] if headline else []
-    # Title-only stubs stay in the news lists (with their badge), not in the home page's news.
-    latest = list(
-        published.filter(is_stub=False)
-        .exclude(pk__in=[*shown, *(article.pk for article in featured)])
-        .only("title", "published_at", "created_at", "is_stub", "column__name", "column__slug")[:10]
-    )
+    headline, featured, latest = home_articles(now)
     # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
     symposium = (
         Meeting.objects.select_related("venue", "organiser")

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import DataError, IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
 
 from partnerships.models import (
     ActivityKind,
@@ -213,3 +215,18 @@ def test_meeting_and_pair_urls():
     assert pair.get_absolute_url() == f"/pairs/{pair.pk}/"
     assert pair.meeting.get_absolute_url() == f"/meetings/{pair.meeting.slug}/"
     assert isinstance(pair.meeting, Meeting)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_detail_urls_are_those_reverse_builds_in_each_language(language):
+    """``get_absolute_url()`` builds the URLs without ``reverse()``; they are the same."""
+    pair = HelpingPairFactory(helper__division=DivisionFactory(code="230200"))
+    with translation.override(language):
+        for obj, name, kwargs in [
+            (pair, "partnerships:pair-detail", {"pk": pair.pk}),
+            (pair.helper, "partnerships:agency-detail", {"pk": pair.helper_id}),
+            (pair.meeting, "partnerships:meeting-detail", {"slug": pair.meeting.slug}),
+            (pair.helper.division, "partnerships:region-detail", {"code": "230200"}),
+        ]:
+            assert obj.get_absolute_url() == reverse(name, kwargs=kwargs)
+        assert pair.get_absolute_url().startswith("/en/" if language == "en" else "/pairs/")

@@ -142,6 +142,33 @@ def test_related_articles_are_published_only(client, meeting):
     assert "有草稿稿件的活动" in client.get(pair.get_absolute_url()).content.decode()
 
 
+def test_meeting_page_lists_the_newest_news_about_it_or_its_pairs(client, meeting):
+    """The ten newest of both kinds together, newest first, an article of both kinds once."""
+    pair = HelpingPair.objects.get(order=1)
+    start = datetime.datetime(2005, 1, 1, tzinfo=datetime.UTC)
+    titles = {}
+    for day in range(24):
+        # Even days about the meeting, odd days about its pair; day 23 (the newest) about both.
+        article = ArticleFactory(
+            title=f"第{day}天的报道",
+            published_at=start + datetime.timedelta(days=day),
+            meeting=meeting if day % 2 == 0 or day == 23 else None,
+        )
+        if day % 2:
+            article.pairs.add(pair)
+        titles[day] = article.title
+    ArticleFactory(title="别处的报道", published_at=start + datetime.timedelta(days=30))
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    news = html.split('class="related-news"')[1].split("</section>")[0]
+    shown = [day for day in range(24) if titles[day] in news]
+    assert shown == list(range(14, 24))
+    assert [news.index(titles[day]) for day in reversed(shown)] == sorted(
+        news.index(titles[day]) for day in shown
+    )
+    assert news.count(titles[23]) == 1
+    assert "别处的报道" not in news
+
+
 def test_pairs_page_has_the_diagram_and_the_table(client, meeting):
     html = client.get("/pairs/").content.decode()
     assert 'role="img"' in html

@@ -1,5 +1,6 @@
 """The site around the news: home, base template, site identity, sitemap, robots.txt, errors."""
 
+import datetime
 import itertools
 import re
 import xml.etree.ElementTree as ET
@@ -8,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.views import defaults
 
 from articles.models import Article
@@ -28,6 +30,7 @@ from tests.pages import budget
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+HOUR = datetime.timedelta(hours=1)
 
 
 # --- Home ----------------------------------------------------------------------------------
@@ -50,6 +53,45 @@ def test_home_shows_symposium_featured_latest_and_pairs(client):
     for article in hidden:
         assert article.title not in page
     assert page.count("<h1") == 1
+
+
+def test_home_leads_with_the_headline_then_the_three_newest_featured(client):
+    """The 头条 leads even when newer featured articles exist (PostgreSQL sorts a NULL
+    ``headline_until > now`` first when descending, which once hid it); the featured cards are
+    the three newest featured articles other than the 头条, without title-only stubs."""
+    now = timezone.now()
+    ArticleFactory(
+        title="本周头条",
+        cover_image=ImageFactory(),
+        headline_until=now + HOUR,
+        published_at=now - 48 * HOUR,
+    )
+    for number in range(4):
+        ArticleFactory(
+            title=f"推荐稿件{number}",
+            featured=True,
+            cover_image=ImageFactory(),
+            published_at=now - (number + 1) * HOUR,
+        )
+    ArticleFactory(title="仅有标题的推荐", featured=True, is_stub=True, published_at=now)
+    page = client.get("/").content.decode()
+    headline = page.split('<section class="headline"')[1].split("</section>")[0]
+    featured = page.split('aria-labelledby="featured-heading"')[1].split("</section>")[0]
+    assert "本周头条" in headline
+    assert [f"推荐稿件{number}" in featured for number in range(4)] == [True] * 3 + [False]
+    assert "本周头条" not in featured and "仅有标题的推荐" not in featured
+
+
+def test_a_featured_headline_is_not_repeated_among_the_featured(client):
+    now = timezone.now()
+    ArticleFactory(
+        title="推荐的头条", featured=True, cover_image=ImageFactory(), headline_until=now + HOUR
+    )
+    ArticleFactory(title="另一篇推荐", featured=True, published_at=now - HOUR)
+    page = client.get("/").content.decode()
+    assert page.count("推荐的头条") == 1
+    assert "推荐的头条" in page.split('<section class="headline"')[1].split("</section>")[0]
+    assert "另一篇推荐" in page.split('aria-labelledby="featured-heading"')[1]
 
 
 def test_home_query_count_does_not_grow(client, count_queries):
