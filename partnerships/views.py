@@ -13,6 +13,8 @@ from django.views.generic import DetailView, ListView
 
 from qxs import surrogate
 from qxs.pagination import LargeArchivePaginationMixin
+from qxs.prepared import PreparedQuery
+from qxs.rows import Selection, model_fields
 
 from . import opendata
 from .diagram import pairing_diagram
@@ -116,16 +118,45 @@ ArticleAgency = Article.agencies.through
 ArticlePair = Article.pairs.through
 
 
-def regions_and_honours(meeting):
-    """The meeting's regions, and the honours of its participants by agency, in one ``UNION``."""
-    regions = MeetingRegion.objects.filter(meeting_id=meeting.pk).values_list(
+def _regions_and_honours_query(pk, now):
+    regions = MeetingRegion.objects.filter(meeting_id=pk).values_list(
         Value("region"), "division_id", "division__code", "division__name"
     )
     honours = AgencyHonour.objects.filter(
-        agency__meeting_participations__meeting_id=meeting.pk
+        agency__meeting_participations__meeting_id=pk
     ).values_list(Value("honour"), "agency_id", "honour__name", "honour__name")
+    return regions.order_by().union(honours.order_by(), all=True)
+
+
+# The meeting page's queries after the meeting's own, compiled once per process
+# (``qxs.prepared``): building them with the ORM cost more than running them.
+REGIONS_AND_HONOURS_QUERY = PreparedQuery(_regions_and_honours_query)
+PARTICIPANTS = Selection(MeetingParticipant, ("agency", Agency))
+PARTICIPANTS_QUERY = PreparedQuery(
+    lambda pk, now: (
+        MeetingParticipant.objects.filter(meeting_id=pk)
+        .order_by("order", "pk")
+        .values_list(*PARTICIPANTS.names)
+    )
+)
+# What ``HelpingPair.objects.with_places()`` reads.
+PAIRS_WITH_PLACES = Selection(
+    HelpingPair,
+    ("helper", Agency),
+    ("helper__division", Division),
+    ("helped", Agency),
+    ("helped__division", Division),
+)
+MEETING_PAIRS_QUERY = PreparedQuery(
+    lambda pk, now: HelpingPair.objects.filter(meeting_id=pk).values_list(*PAIRS_WITH_PLACES.names)
+)
+ARTICLE_ROW_FIELDS = model_fields(Article, "id", "title", "published_at", "created_at")
+
+
+def regions_and_honours(meeting):
+    """The meeting's regions, and the honours of its participants by agency, in one ``UNION``."""
     found_regions, found_honours = [], {}
-    for kind, pk, code_or_name, name in regions.order_by().union(honours.order_by(), all=True):
+    for kind, pk, code_or_name, name in REGIONS_AND_HONOURS_QUERY.rows(pk=meeting.pk):
         if kind == "region":
             found_regions.append(Division(pk=pk, code=code_or_name, name=name))
         else:
@@ -142,10 +173,10 @@ def participant_groups(meeting, honours=None):
     Each participant gets ``honours``, the names of its agency's honours (from ``honours``, by
     agency id).
     """
-    participants = meeting.participants.select_related("agency").order_by("order", "pk")
     honours = honours or {}
     by_role = {}
-    for participant in participants:
+    for row in PARTICIPANTS_QUERY.rows(pk=meeting.pk):
+        participant, _rest = PARTICIPANTS.instances(row)
         participant.honours = honours.get(participant.agency_id, [])
         by_role.setdefault(participant.role, []).append(participant)
     return [
@@ -162,7 +193,9 @@ class MeetingDetailView(DetailView):
         meeting = self.object
         regions, honours = regions_and_honours(meeting)
         groups = participant_groups(meeting, honours)
-        pairs = list(HelpingPair.objects.with_places().filter(meeting=meeting))
+        pairs = [
+            PAIRS_WITH_PLACES.instances(row)[0] for row in MEETING_PAIRS_QUERY.rows(pk=meeting.pk)
+        ]
         articles = meeting_articles(meeting)
         surrogate.add(
             self.request,
@@ -186,6 +219,28 @@ class MeetingDetailView(DetailView):
         )
 
 
+def _meeting_articles_query(pk, now):
+    published = Article.objects.published(now)
+
+    def newest_ids(about):
+        return published.filter(about).values("pk")[:RELATED_ARTICLES]
+
+    about_meeting = newest_ids(Q(meeting_id=pk))
+    about_its_pairs = newest_ids(
+        Exists(ArticlePair.objects.filter(article_id=OuterRef("pk"), helpingpair__meeting_id=pk))
+    )
+    articles = published.order_by()
+    return (
+        articles.filter(pk__in=about_meeting)
+        .values_list(*ARTICLE_ROW_FIELDS)
+        .union(articles.filter(pk__in=about_its_pairs).values_list(*ARTICLE_ROW_FIELDS))
+        .order_by("-published_at", "-pk")[:RELATED_ARTICLES]
+    )
+
+
+MEETING_ARTICLES_QUERY = PreparedQuery(_meeting_articles_query)
+
+
 def meeting_articles(meeting):
     """The newest published articles about the meeting or about one of its pairs.
 
@@ -195,13 +250,8 @@ def meeting_articles(meeting):
     read every linked article and sort them (the symposium's ~3,000 at 100,000 articles) or walk
     the whole archive when a meeting has little news.
     """
-    about_meeting = newest_article_ids(Q(meeting=meeting))
-    about_its_pairs = newest_article_ids(
-        Exists(ArticlePair.objects.filter(article_id=OuterRef("pk"), helpingpair__meeting=meeting))
-    )
-    articles = published_articles().order_by()
-    articles = articles.filter(pk__in=about_meeting).union(articles.filter(pk__in=about_its_pairs))
-    return list(articles.order_by("-published_at", "-pk")[:RELATED_ARTICLES])
+    rows = MEETING_ARTICLES_QUERY.rows(pk=meeting.pk, now=timezone.now())
+    return [Article.from_db("default", ARTICLE_ROW_FIELDS, row) for row in rows]
 
 
 class PairListView(LargeArchivePaginationMixin, ListView):

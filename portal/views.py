@@ -12,6 +12,7 @@ from articles.models import Article, Column, Image
 from partnerships.models import Agency, Division, HelpingPair, Meeting
 from qxs import surrogate
 from qxs.prepared import PreparedQuery
+from qxs.rows import Selection
 from topics.models import Topic
 
 from .sitemaps import sitemaps
@@ -26,49 +27,42 @@ HOME_LATEST = 10
 
 # What the home page shows of each row, read by four queries compiled once per process
 # (``qxs.prepared``): building them with the ORM cost more than running them.
-def _fields(model, *names):
-    """The attribute names in the order of the model's fields, the order ``from_db()`` reads."""
-    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
-
-
-ARTICLE_FIELDS = _fields(
+ARTICLES = Selection(
     Article,
-    "id",
-    "title",
-    "summary",
-    "column_id",
-    "cover_image_id",
-    "published_at",
-    "created_at",
-    "headline_until",
-    "featured",
-    "is_stub",
+    ("column", Column, "id", "name", "slug"),
+    ("cover_image", Image, "id", "file", "alt_text", "width", "height"),
+    fields=(
+        "id",
+        "title",
+        "summary",
+        "column_id",
+        "cover_image_id",
+        "published_at",
+        "created_at",
+        "headline_until",
+        "featured",
+        "is_stub",
+    ),
 )
-COLUMN_FIELDS = _fields(Column, "id", "name", "slug")
-IMAGE_FIELDS = _fields(Image, "id", "file", "alt_text", "width", "height")
-MEETING_FIELDS = _fields(
-    Meeting, "id", "title", "slug", "start_date", "end_date", "venue_id", "organiser_id", "summary"
+SYMPOSIUM = Selection(
+    Meeting,
+    ("venue", Division, "id", "name"),
+    ("organiser", Agency, "id", "name"),
+    fields=("id", "title", "slug", "start_date", "end_date", "venue_id", "organiser_id", "summary"),
 )
-DIVISION_FIELDS = _fields(Division, "id", "name")
-ORGANISER_FIELDS = _fields(Agency, "id", "name")
-PAIR_FIELDS = _fields(HelpingPair, "id", "helper_id", "helped_id")
-AGENCY_FIELDS = _fields(Agency, "id", "name", "short_name", "division_id")
-TOPIC_FIELDS = _fields(Topic, "id", "title", "slug", "banner_id")
-
-
-def _related(paths):
-    """``values_list()`` names for the fields of each ``(path, fields)``."""
-    return [f"{path}__{name}" if path else name for path, fields in paths for name in fields]
-
-
-def _instances(values, *models):
-    """Model instances from a row read through ``_related()``: one per ``(model, fields)``, or
-    None where the row's foreign key was NULL."""
-    instances = []
-    for model, fields in models:
-        part, values = values[: len(fields)], values[len(fields) :]
-        instances.append(model.from_db("default", fields, part) if part[0] is not None else None)
-    return instances, values
+PAIRS = Selection(
+    HelpingPair,
+    ("helper", Agency, "id", "name", "short_name", "division_id"),
+    ("helper__division", Division, "id", "name"),
+    ("helped", Agency, "id", "name", "short_name", "division_id"),
+    ("helped__division", Division, "id", "name"),
+    fields=("id", "helper_id", "helped_id"),
+)
+TOPICS = Selection(
+    Topic,
+    ("banner", Image, "id", "file", "alt_text", "width", "height"),
+    fields=("id", "title", "slug", "banner_id"),
+)
 
 
 def _home_articles_query(now):
@@ -87,9 +81,7 @@ def _home_articles_query(now):
     )
     # Enough for the latest news whatever the four leading ones are among them.
     newest_ids = published.filter(is_stub=False).values("pk")[: HOME_LATEST + 4]
-    fields = _related(
-        [("", ARTICLE_FIELDS), ("column", COLUMN_FIELDS), ("cover_image", IMAGE_FIELDS)]
-    )
+    fields = ARTICLES.names
     rows = Article.objects.order_by()
     return (
         rows.filter(pk__in=leading_ids)
@@ -126,10 +118,7 @@ def home_articles(now):
 
     leading, newest = [], []
     for row in HOME_ARTICLES_QUERY.rows(now=now):
-        (article, column, cover), (is_leading,) = _instances(
-            row, (Article, ARTICLE_FIELDS), (Column, COLUMN_FIELDS), (Image, IMAGE_FIELDS)
-        )
-        article.column, article.cover_image = column, cover
+        article, (is_leading,) = ARTICLES.instances(row)
         (leading if is_leading else newest).append(article)
     leading.sort(key=lambda a: (is_headline(a), a.published_at, a.pk), reverse=True)
     headline = leading[0] if leading and is_headline(leading[0]) else None
@@ -152,13 +141,7 @@ def _symposium_query(now):
             participant_count=Count("participants", distinct=True),
         )
         .order_by("-pair_count", "-start_date", "pk")
-        .values_list(
-            *_related(
-                [("", MEETING_FIELDS), ("venue", DIVISION_FIELDS), ("organiser", ORGANISER_FIELDS)]
-            ),
-            "pair_count",
-            "participant_count",
-        )[:1]
+        .values_list(*SYMPOSIUM.names, "pair_count", "participant_count")[:1]
     )
 
 
@@ -168,67 +151,15 @@ SYMPOSIUM_QUERY = PreparedQuery(_symposium_query, ids=())
 def home_symposium():
     """The meeting that formed the most pairs, with its venue, organiser and counts, or None."""
     for row in SYMPOSIUM_QUERY.rows():
-        (meeting, venue, organiser), (pairs, participants) = _instances(
-            row, (Meeting, MEETING_FIELDS), (Division, DIVISION_FIELDS), (Agency, ORGANISER_FIELDS)
-        )
-        meeting.venue, meeting.organiser = venue, organiser
-        meeting.pair_count, meeting.participant_count = pairs, participants
+        meeting, (meeting.pair_count, meeting.participant_count) = SYMPOSIUM.instances(row)
         return meeting
     return None
 
 
-def _pairs_query(now):
-    return HelpingPair.objects.values_list(
-        *_related(
-            [
-                ("", PAIR_FIELDS),
-                ("helper", AGENCY_FIELDS),
-                ("helper__division", DIVISION_FIELDS),
-                ("helped", AGENCY_FIELDS),
-                ("helped__division", DIVISION_FIELDS),
-            ]
-        )
-    )[:8]
-
-
-PAIRS_QUERY = PreparedQuery(_pairs_query, ids=())
-
-
-def home_pairs():
-    """The first pairs, with both agencies and their divisions."""
-    pairs = []
-    for row in PAIRS_QUERY.rows():
-        (pair, helper, helper_division, helped, helped_division), _rest = _instances(
-            row,
-            (HelpingPair, PAIR_FIELDS),
-            (Agency, AGENCY_FIELDS),
-            (Division, DIVISION_FIELDS),
-            (Agency, AGENCY_FIELDS),
-            (Division, DIVISION_FIELDS),
-        )
-        helper.division, helped.division = helper_division, helped_division
-        pair.helper, pair.helped = helper, helped
-        pairs.append(pair)
-    return pairs
-
-
-def _topics_query(now):
-    return Topic.objects.current().values_list(
-        *_related([("", TOPIC_FIELDS), ("banner", IMAGE_FIELDS)])
-    )[:HOME_TOPICS]
-
-
-TOPICS_QUERY = PreparedQuery(_topics_query, ids=())
-
-
-def home_topics():
-    """The topics shown on the home page, with their banners."""
-    topics = []
-    for row in TOPICS_QUERY.rows():
-        (topic, banner), _rest = _instances(row, (Topic, TOPIC_FIELDS), (Image, IMAGE_FIELDS))
-        topic.banner = banner
-        topics.append(topic)
-    return topics
+PAIRS_QUERY = PreparedQuery(lambda now: HelpingPair.objects.values_list(*PAIRS.names)[:8], ids=())
+TOPICS_QUERY = PreparedQuery(
+    lambda now: Topic.objects.current().values_list(*TOPICS.names)[:HOME_TOPICS], ids=()
+)
 
 
 def home(request):
@@ -236,8 +167,8 @@ def home(request):
     now = timezone.now()
     headline, featured, latest = home_articles(now)
     symposium = home_symposium()
-    pairs = home_pairs()
-    topics = home_topics()
+    pairs = [PAIRS.instances(row)[0] for row in PAIRS_QUERY.rows()]
+    topics = [TOPICS.instances(row)[0] for row in TOPICS_QUERY.rows()]
     surrogate.add(
         request,
         surrogate.HOME,
