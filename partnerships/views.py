@@ -29,6 +29,8 @@ from .models import (
     Meeting,
     MeetingParticipant,
     attach_loaded_target_years,
+    detail_urls,
+    link_pairs,
 )
 
 RELATED_ARTICLES = 10
@@ -158,9 +160,12 @@ ARTICLE_ROW_FIELDS = model_fields(Article, "id", "title", "published_at", "creat
 def regions_and_honours(meeting):
     """The meeting's regions, and the honours of its participants by agency, in one ``UNION``."""
     found_regions, found_honours = [], {}
+    region_url = detail_urls("partnerships:region-detail")
     for kind, pk, code_or_name, name in REGIONS_AND_HONOURS_QUERY.rows(pk=meeting.pk):
         if kind == "region":
-            found_regions.append(Division(pk=pk, code=code_or_name, name=name))
+            region = Division(pk=pk, code=code_or_name, name=name)
+            region.url = region_url(region.code)
+            found_regions.append(region)
         else:
             names = found_honours.setdefault(pk, [])
             if name not in names:
@@ -173,13 +178,15 @@ def participant_groups(meeting, honours=None):
     """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``.
 
     Each participant gets ``honours``, the names of its agency's honours (from ``honours``, by
-    agency id).
+    agency id), and its agency its ``url``.
     """
     honours = honours or {}
+    agency_url = detail_urls("partnerships:agency-detail")
     by_role = {}
     for row in PARTICIPANTS_QUERY.rows(pk=meeting.pk):
         participant, _rest = PARTICIPANTS.instances(row)
         participant.honours = honours.get(participant.agency_id, [])
+        participant.agency.url = agency_url(participant.agency_id)
         by_role.setdefault(participant.role, []).append(participant)
     return [
         (MeetingParticipant.Role(role).label, by_role[role])
@@ -195,9 +202,9 @@ class MeetingDetailView(DetailView):
         meeting = self.object
         regions, honours = regions_and_honours(meeting)
         groups = participant_groups(meeting, honours)
-        pairs = [
-            PAIRS_WITH_PLACES.instances(row)[0] for row in MEETING_PAIRS_QUERY.rows(pk=meeting.pk)
-        ]
+        pairs = link_pairs(
+            [PAIRS_WITH_PLACES.instances(row)[0] for row in MEETING_PAIRS_QUERY.rows(pk=meeting.pk)]
+        )
         articles = meeting_articles(meeting)
         surrogate.add(
             self.request,
@@ -287,8 +294,10 @@ class ListedPairs:
         return PAIR_COUNT_QUERY.rows()[0][0]
 
     def __getitem__(self, page):
+        if page.stop <= page.start:
+            return []  # the one empty page of an empty list
         rows = _pair_page_query(page.start, page.stop).rows()
-        return [PAIRS_WITH_PLACES.instances(row)[0] for row in rows]
+        return link_pairs([PAIRS_WITH_PLACES.instances(row)[0] for row in rows])
 
 
 class PairListView(LargeArchivePaginationMixin, ListView):
@@ -414,8 +423,8 @@ class AgencyDetailView(DetailView):
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
-        pairs = list(
-            HelpingPair.objects.with_places().select_related("meeting").involving([agency.pk])
+        pairs = link_pairs(
+            list(HelpingPair.objects.with_places().select_related("meeting").involving([agency.pk]))
         )
         participations = list(participations)
         about_agency = ArticleAgency.objects.filter(article_id=OuterRef("pk"), agency_id=agency.pk)
@@ -462,7 +471,7 @@ class RegionDetailView(DetailView):
             | Q(helped__division__code__startswith=prefix)
         )
         agencies = list(agencies)
-        pairs = list(pairs)
+        pairs = link_pairs(list(pairs))
         meetings = list(Meeting.objects.filter(venue__code__startswith=prefix))
         surrogate.add(
             self.request,

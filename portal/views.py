@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Column, Image
-from partnerships.models import Agency, Division, HelpingPair, Meeting
+from partnerships.models import Agency, Division, HelpingPair, Meeting, detail_urls
 from qxs import surrogate
 from qxs.prepared import PreparedQuery
 from qxs.rows import Selection
@@ -168,6 +168,9 @@ def home(request):
     headline, featured, latest = home_articles(now)
     symposium = home_symposium()
     pairs = [PAIRS.instances(row)[0] for row in PAIRS_QUERY.rows()]
+    pair_url = detail_urls("partnerships:pair-detail")
+    for pair in pairs:
+        pair.url = pair_url(pair.pk)
     topics = [TOPICS.instances(row)[0] for row in TOPICS_QUERY.rows()]
     surrogate.add(
         request,

@@ -270,3 +270,9 @@ def test_the_pair_list_pages_a_hundred_pairs_in_order(client, settings):
     assert "共 104 个" in second.content.decode()
     assert second.context["object_list"][0].helper.division.name
     assert client.get("/pairs/?page=3").status_code == 404
+
+
+def test_the_pair_list_without_pairs(client):
+    response = client.get("/pairs/")
+    assert response.status_code == 200
+    assert "共 0 个" in response.content.decode()
