@@ -231,3 +231,23 @@ def test_a_picture_whose_renditions_cannot_be_written_is_logged_on_save(caplog):
     assert not image.renditions_made
     (record,) = caplog.records
     assert record.getMessage().startswith(f"Image {image.pk}: no renditions of {image.file.name}:")
+
+
+@pytest.mark.django_db
+def test_the_admin_warns_when_the_renditions_could_not_be_written(admin_client, monkeypatch):
+    """The picture is kept (pages link the copies all the same); the editor is told to save it
+    again, which writes them."""
+
+    def full_disk(image):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("articles.models.make_renditions", full_disk)
+    response = upload(admin_client, picture_bytes(800, 500))
+    assert response.status_code == 302
+    page = admin_client.get(response.url)
+    assert "缩略图生成失败，请稍后再次保存这张图片。" in page.content.decode()
+    image = Image.objects.get()
+    monkeypatch.undo()
+    image.save()
+    assert image.renditions_made
+    assert default_storage.exists(f"renditions/{image.file.name.removesuffix('.png')}-320w.png")
