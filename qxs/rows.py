@@ -13,11 +13,11 @@ from django.db import DEFAULT_DB_ALIAS
 def model_fields(model, *names):
     """The attribute names of ``model``'s fields among ``names`` (all when none is given), in
     the model's order: the order ``from_db()`` reads them in."""
-    return tuple(
-        field.attname
-        for field in model._meta.concrete_fields
-        if not names or field.attname in names
-    )
+    attnames = [field.attname for field in model._meta.concrete_fields]
+    unknown = set(names) - set(attnames)
+    if unknown:
+        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    return tuple(name for name in attnames if not names or name in names)
 
 
 class Selection:
