@@ -259,8 +259,8 @@ def test_the_pair_list_pages_a_hundred_pairs_in_order(client, settings):
     settings.QXS_APP_PAGE_CACHE = False
     HelpingPairFactory.create_batch(103, meeting=HelpingPairFactory().meeting)
     numbers = []
-    for pair in HelpingPair.objects.all():
-        pair.order = 200 - pair.pk
+    for index, pair in enumerate(HelpingPair.objects.order_by("pk")):
+        pair.order = 200 - index  # the list's order is not the pairs' creation order
         pair.save(update_fields=["order"])
         numbers.append(pair.order)
     numbers.sort()
