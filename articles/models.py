@@ -1,12 +1,11 @@
 """Columns (栏目), articles, their images and attachments."""
 
 import functools
-import operator
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from qxs.prepared import select
 
 from .images import (
     RENDITION_WIDTHS,
@@ -94,6 +95,10 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+# The times at which a published article changes what the public pages show.
+SCHEDULED_FIELDS = ("published_at", "unpublish_at", "headline_until", "pinned_until")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one publication rule: published, the publication time has come, and the time to
@@ -114,24 +119,28 @@ class ArticleQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.published(now).filter(pinned_until__gt=now).order_by("-published_at", "-pk")
 
-    def next_change(self, now=None):
-        """When what the public pages show next changes by time alone, or ``None``: the
-        earliest scheduled publication, unpublication (定时下线), 头条 expiry or pin expiry
-        still to come.
+    def scheduled_times(self, now):
+        """When what the public pages show next changes by time alone, as expressions
+        (``{field: Subquery}``) for another statement's select list: the earliest scheduled
+        publication, unpublication (定时下线), 头条 expiry and pin expiry still to come, each
+        ``NULL`` when there is none.
 
-        Caches keep nothing past it (``qxs.cache``), so none of them needs a purge or a cron
-        job. One query; each part is a range on its own index (PostgreSQL combines them with a
-        BitmapOr).
+        Caches keep nothing past the earliest (``qxs.cache.register_schedule``), so none of them
+        needs a purge or a cron job. Each is the first entry past ``now`` of its own index.
         """
-        now = now or timezone.now()
-        fields = ("published_at", "unpublish_at", "headline_until", "pinned_until")
-        to_come = {field: Q(**{f"{field}__gt": now}) for field in fields}
-        times = self.filter(
-            functools.reduce(operator.or_, to_come.values()), status=Article.Status.PUBLISHED
-        ).aggregate(
-            **{field: models.Min(field, filter=condition) for field, condition in to_come.items()}
-        )
-        return min(filter(None, times.values()), default=None)
+        published = self.filter(status=Article.Status.PUBLISHED)
+        return {
+            field: Subquery(
+                published.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1]
+            )
+            for field in SCHEDULED_FIELDS
+        }
+
+    def next_change(self, now=None):
+        """The earliest of ``scheduled_times()``, or ``None`` (one query)."""
+        query = select(self.scheduled_times(now or timezone.now()))
+        (times,) = query.get_compiler(self.db).results_iter()
+        return min(filter(None, times), default=None)
 
 
 ARTICLE_HISTORY = HistoricalRecords(

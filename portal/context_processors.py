@@ -70,9 +70,10 @@ def site(request):
     """The site identity and the page's language versions (the ``hreflang`` alternates and the
     header's language switch).
 
-    The identity is ``SiteIdentity.current()``: one read of the Django cache, at most one query.
-    It is lazy because context processors also run for templates that never show it (the admin,
-    the sitemap XML), which should not pay for it; a public page reads it once.
+    The identity is ``SiteIdentity.current()``: one read of the Django cache, at most one query
+    (the site-wide one, which also reads the page's expiry). It is lazy because context
+    processors also run for templates that never show it (the admin, the sitemap XML), which
+    should not pay for it; a public page reads it once.
     """
     return {
         "site_identity": SimpleLazyObject(SiteIdentity.current),

@@ -1,13 +1,16 @@
 """The site around the news: home, base template, site identity, sitemap, robots.txt, errors."""
 
+import datetime
 import itertools
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.views import defaults
 
 from articles.models import Article
@@ -174,6 +177,30 @@ def test_site_identity_is_read_once_then_from_the_cache():
     identity.save()
     assert SiteIdentity.current().sponsor == "新的主办单位"
     assert SiteIdentity.objects.count() == 1
+
+
+@pytest.mark.parametrize("saved", [True, False], ids=["saved identity", "no identity yet"])
+def test_a_cold_page_reads_its_identity_and_its_expiry_in_one_query(client, settings, saved):
+    """With nothing cached anywhere, the footer's identity and the page's ``s-maxage`` (the
+    next scheduled publication) come from one statement, saved identity or not."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.QXS_APP_PAGE_CACHE = False
+    if saved:
+        SiteIdentity.objects.create(sponsor="齐齐哈尔市质量技术监督局")
+    now = timezone.now()
+    ArticleFactory(title="已发布")
+    ArticleFactory(published_at=now + datetime.timedelta(seconds=90))
+    with time_machine.travel(now, tick=False), CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/")
+    page = response.content.decode()
+    assert "已发布" in page
+    assert ("齐齐哈尔市质量技术监督局" in page) is saved
+    assert "s-maxage=90" in response["Cache-Control"]
+    statements = [query["sql"] for query in queries.captured_queries]
+    identity = [sql for sql in statements if "qxs_siteidentity" in sql]
+    schedule = [sql for sql in statements if "pinned_until" in sql]
+    assert len(identity) == 1
+    assert schedule == identity
 
 
 def test_site_identity_admin_edits_the_single_row(client):
