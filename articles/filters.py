@@ -63,6 +63,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def filter_choices(columns=None):
+    """The choices of the column and province selects, as ``ArticleFilter`` takes them."""
+    if columns is None:
+        columns = Column.objects.all()
+    provinces = Division.objects.filter(level=Division.Level.PROVINCE).order_by("code")
+    return {
+        "column": [(column.slug, column.name) for column in columns],
+        "province": list(provinces.values_list("code", "name")),
+    }
+
+
 class ArticleFilterForm(forms.Form):
     """Checks that the date range is in order."""
 
@@ -84,11 +95,10 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("关键词"), method="filter_keyword", max_length=100, strip=True
     )
-    column = django_filters.ModelChoiceFilter(
-        label=_("栏目"),
-        queryset=Column.objects.all(),
-        to_field_name="slug",
-        empty_label=_("全部栏目"),
+    # Choices rather than model choices: the view has the columns and provinces already
+    # (``choices``), so checking a value costs no query.
+    column = django_filters.ChoiceFilter(
+        label=_("栏目"), empty_label=_("全部栏目"), method="filter_column"
     )
     tag = django_filters.CharFilter(label=_("标签"), method="filter_tag", max_length=100)
     agency = AgencyFilter(
@@ -97,12 +107,8 @@ class ArticleFilter(django_filters.FilterSet):
         max_length=100,
         help_text=_("机构名称或简称的一部分。"),
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("省份"),
-        queryset=Division.objects.filter(level=Division.Level.PROVINCE).only("code", "name"),
-        to_field_name="code",
-        empty_label=_("全部省份"),
-        method="filter_province",
+    province = django_filters.ChoiceFilter(
+        label=_("省份"), empty_label=_("全部省份"), method="filter_province"
     )
     date_from = django_filters.DateFilter(
         label=_("起始日期"), method="filter_date_from", widget=DateInput
@@ -115,6 +121,15 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
         form = ArticleFilterForm
+
+    def __init__(self, *args, choices=None, **kwargs):
+        """``choices``: ``{"column": [(slug, name), ...], "province": [(code, name), ...]}``,
+        read from the database when not given."""
+        super().__init__(*args, **kwargs)
+        if choices is None:
+            choices = filter_choices()
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
@@ -146,9 +161,12 @@ class ArticleFilter(django_filters.FilterSet):
             )
         return queryset.filter(pk__in=links.values("article_id"))
 
+    def filter_column(self, queryset, name, value):
+        return queryset.filter(column__slug=value)
+
     def filter_province(self, queryset, name, value):
         """Articles about an agency in the province, or about a meeting held there."""
-        prefix = value.code[:2]
+        prefix = value[:2]
         links = ArticleAgency.objects.filter(agency__division__code__startswith=prefix)
         return queryset.filter(
             Q(pk__in=links.values("article_id")) | Q(meeting__venue__code__startswith=prefix)

@@ -138,7 +138,8 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("columns", list(Column.objects.all()))
+        if "columns" not in context:  # not setdefault(): that would run the query every time
+            context["columns"] = list(Column.objects.all())
         context.setdefault("archive_years", archive_years())
         surrogate.add(self.request, surrogate.NEWS, *article_keys(context["object_list"]))
         return context
@@ -179,6 +180,35 @@ def filter_fields(form, options):
     return fields
 
 
+def _columns_and_provinces_query(now):
+    columns = Column.objects.order_by().values_list(
+        Value("column"), "pk", "slug", "name", "description", "order"
+    )
+    provinces = (
+        Division.objects.filter(level=Division.Level.PROVINCE)
+        .order_by()
+        .values_list(Value("province"), "pk", "code", "name", Value(""), Value(0))
+    )
+    return columns.union(provinces, all=True)
+
+
+COLUMNS_AND_PROVINCES_QUERY = PreparedQuery(_columns_and_provinces_query, ids=())
+
+
+def columns_and_provinces():
+    """Every column (in their order) and the provinces' ``(code, name)``, in one query: the
+    news list's sidebar and its filter form's two selects."""
+    columns, provinces = [], []
+    for kind, pk, key, name, description, order in COLUMNS_AND_PROVINCES_QUERY.rows():
+        if kind == "column":
+            columns.append(Column(pk=pk, slug=key, name=name, description=description, order=order))
+        else:
+            provinces.append((key, name))
+    columns.sort(key=lambda column: (column.order, column.name))
+    provinces.sort()
+    return columns, provinces
+
+
 class ArticleListView(PublishedArticleListMixin, ListView):
     """``/news/``: every published article, narrowed by ``ArticleFilter``.
 
@@ -193,15 +223,26 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         return self.filterset.qs
 
     @cached_property
+    def columns_and_provinces(self):
+        return columns_and_provinces()
+
+    @cached_property
+    def choices(self):
+        columns, provinces = self.columns_and_provinces
+        return {"column": [(column.slug, column.name) for column in columns], "province": provinces}
+
+    @cached_property
     def filterset(self):
         return ArticleFilter(
             self.request.GET or None,
             queryset=super().get_queryset(),
             request=self.request,
+            choices=self.choices,
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
+            columns=self.columns_and_provinces[0],
             filterset=self.filterset,
             form=self.filterset.form,
             # As ``form.is_bound``: any parameter, the page number included.
@@ -211,14 +252,7 @@ class ArticleListView(PublishedArticleListMixin, ListView):
             show_filters=True,
             **kwargs,
         )
-        provinces = Division.objects.filter(level=Division.Level.PROVINCE).order_by("code")
-        context["filter_fields"] = filter_fields(
-            self.filterset.form,
-            {
-                "column": [(column.slug, column.name) for column in context["columns"]],
-                "province": list(provinces.values_list("code", "name")),
-            },
-        )
+        context["filter_fields"] = filter_fields(self.filterset.form, self.choices)
         return context
 
 
@@ -226,7 +260,13 @@ class ColumnView(PublishedArticleListMixin, ListView):
     """``/news/column/<slug>/``: one column's articles."""
 
     def get_queryset(self):
-        self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
+        # The sidebar lists every column: the page's own is found among them.
+        self.columns = list(Column.objects.all())
+        self.column = next(
+            (column for column in self.columns if column.slug == self.kwargs["slug"]), None
+        )
+        if self.column is None:
+            raise Http404("No column has this address.")
         in_column = super().get_queryset().filter(column=self.column)
         # Pinned articles lead the first page and leave the dated list (on every page, so the
         # count and the pages agree). Expiry needs no cron job: the page's cache time is bounded
@@ -248,6 +288,7 @@ class ColumnView(PublishedArticleListMixin, ListView):
             *article_keys(self.pinned),
         )
         return super().get_context_data(
+            columns=self.columns,
             column=self.column,
             pinned_articles=self.pinned,
             page_title=self.column.name,
