@@ -1,6 +1,7 @@
-"""Profile cold pages in-process: mean time, queries and where the time goes.
+"""Profile cold pages in-process: mean time, queries and where the time goes (not named
+``profile.py``: run as a script it would shadow the standard library module cProfile uses).
 
-    .venv/bin/python bench/profile.py /news/ '/news/?page=2000' --runs 50 --profile
+    .venv/bin/python bench/profile_pages.py /news/ '/news/?page=2000' --runs 50 --profile
 
 Each URL is asked for ``--runs`` times with Django's test client under ``bench/settings_cold.py``
 (every cache off, as the ``_cold`` rounds of ``make bench``), after ``--warmup`` untimed requests.
