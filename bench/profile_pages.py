@@ -89,8 +89,10 @@ def main():
 
         for _ in range(args.warmup):
             client.get(pick())
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as context:
             response = client.get(pick())
+        # A copy: the next request empties the connection's log the context reads from.
+        queries = list(context.captured_queries)
         if response.status_code != 200:
             print(f"{url}: status {response.status_code}")
             continue
@@ -105,13 +107,13 @@ def main():
             if profiler:
                 profiler.disable()
             times.append((time.perf_counter() - start) * 1000)
-        sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+        sql_ms = sum(float(query["time"]) for query in queries) * 1000
         print(
             f"{url}: mean {statistics.mean(times):.1f} ms,"
             f" median {statistics.median(times):.1f} ms,"
             f" {len(queries)} queries ({sql_ms:.1f} ms), {len(response.content)} bytes"
         )
-        for query in queries.captured_queries:
+        for query in queries:
             text = query["sql"] if args.sql else query["sql"][:110]
             print(f"    {float(query['time']) * 1000:6.1f} ms  {text}")
         if profiler:
