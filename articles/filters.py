@@ -63,17 +63,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def filter_choices(columns=None):
-    """The choices of the column and province selects, as ``ArticleFilter`` takes them."""
-    if columns is None:
-        columns = Column.objects.all()
-    provinces = Division.objects.filter(level=Division.Level.PROVINCE).order_by("code")
-    return {
-        "column": [(column.slug, column.name) for column in columns],
-        "province": list(provinces.values_list("code", "name")),
-    }
-
-
 class ArticleFilterForm(forms.Form):
     """Checks that the date range is in order."""
 
@@ -122,14 +111,18 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
         form = ArticleFilterForm
 
-    def __init__(self, *args, choices=None, **kwargs):
-        """``choices``: ``{"column": [(slug, name), ...], "province": [(code, name), ...]}``,
-        read from the database when not given."""
+    def __init__(self, *args, columns=None, provinces=None, **kwargs):
+        """``columns`` (``Column`` rows) and ``provinces`` (``(code, name)`` pairs) are the
+        choices of the two selects, read from the database when not given."""
         super().__init__(*args, **kwargs)
-        if choices is None:
-            choices = filter_choices()
-        for name, options in choices.items():
-            self.filters[name].extra["choices"] = options
+        if columns is None:
+            columns = list(Column.objects.all())
+        if provinces is None:
+            provinces = Division.objects.filter(level=Division.Level.PROVINCE).order_by("code")
+            provinces = list(provinces.values_list("code", "name"))
+        self.column_ids = {column.slug: column.pk for column in columns}
+        self.filters["column"].extra["choices"] = [(column.slug, column.name) for column in columns]
+        self.filters["province"].extra["choices"] = provinces
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
@@ -162,7 +155,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=links.values("article_id"))
 
     def filter_column(self, queryset, name, value):
-        return queryset.filter(column__slug=value)
+        # By id, so the column's list and count read article_column_pub_idx alone.
+        return queryset.filter(column_id=self.column_ids[value])
 
     def filter_province(self, queryset, name, value):
         """Articles about an agency in the province, or about a meeting held there."""

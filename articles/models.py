@@ -305,8 +305,12 @@ class Article(models.Model):
                 name="article_status_pub_idx",
                 include=["unpublish_at"],
             ),
+            # The same for a column's list and count (the column page, ?column=): with
+            # unpublish_at in the index they never read the table's rows.
             models.Index(
-                fields=["column", "status", "-published_at", "-id"], name="article_column_pub_idx"
+                fields=["column", "status", "-published_at", "-id"],
+                name="article_column_pub_idx",
+                include=["unpublish_at"],
             ),
             models.Index(fields=["source_url"], name="article_source_url_idx"),
             models.Index(fields=["status", "unpublish_at"], name="article_status_unpub_idx"),

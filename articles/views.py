@@ -227,17 +227,14 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         return columns_and_provinces()
 
     @cached_property
-    def choices(self):
-        columns, provinces = self.columns_and_provinces
-        return {"column": [(column.slug, column.name) for column in columns], "province": provinces}
-
-    @cached_property
     def filterset(self):
+        columns, provinces = self.columns_and_provinces
         return ArticleFilter(
             self.request.GET or None,
             queryset=super().get_queryset(),
             request=self.request,
-            choices=self.choices,
+            columns=columns,
+            provinces=provinces,
         )
 
     def get_context_data(self, **kwargs):
@@ -252,7 +249,11 @@ class ArticleListView(PublishedArticleListMixin, ListView):
             show_filters=True,
             **kwargs,
         )
-        context["filter_fields"] = filter_fields(self.filterset.form, self.choices)
+        columns, provinces = self.columns_and_provinces
+        context["filter_fields"] = filter_fields(
+            self.filterset.form,
+            {"column": [(column.slug, column.name) for column in columns], "province": provinces},
+        )
         return context
 
 
