@@ -5,7 +5,7 @@ import functools
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, router, transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Func, Q, Subquery
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -95,6 +95,12 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+def _total(queryset, field, function="SUM"):
+    """``SUM`` (or ``COUNT``) of ``field`` over ``queryset``, as a scalar subquery."""
+    rows = queryset.order_by().annotate(total=Func(F(field), function=function))
+    return Subquery(rows.values("total"), output_field=models.IntegerField())
+
+
 # The times at which a published article changes what the public pages show.
 SCHEDULED_FIELDS = ("published_at", "unpublish_at", "headline_until", "pinned_until")
 
@@ -135,6 +141,26 @@ class ArticleQuerySet(models.QuerySet):
             )
             for field in SCHEDULED_FIELDS
         }
+
+    def published_count(self, column_id=None, now=None):
+        """``published(now).count()`` of every article, or of one column, without counting them:
+        the stored counts of 已发布 rows (``PublishedCount``) less those whose publication is
+        still to come and those whose 定时下线 has passed (two short index ranges). One query.
+        """
+        now = now or timezone.now()
+        stored = PublishedCount.objects.all()
+        published = self.filter(status=Article.Status.PUBLISHED)
+        if column_id is not None:
+            stored = stored.filter(column_id=column_id)
+            published = published.filter(column_id=column_id)
+        times = {
+            "stored": _total(stored, "count"),
+            "to_come": _total(published.filter(published_at__gt=now), "pk", "COUNT"),
+            "gone": _total(published.filter(unpublish_at__lte=now), "pk", "COUNT"),
+        }
+        (row,) = select(times).get_compiler(self.db).results_iter()
+        stored, to_come, gone = (value or 0 for value in row)
+        return stored - to_come - gone
 
     def next_change(self, now=None):
         """The earliest of ``scheduled_times()``, or ``None`` (one query)."""
@@ -456,6 +482,34 @@ class RelatedNews(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.related_id}"
+
+
+class PublishedCount(models.Model):
+    """How many articles of a column have the status 已发布, kept by the database itself.
+
+    Triggers on the article table (migration 0012) add and subtract as rows are inserted,
+    deleted or change status or column, whatever writes them (``save()``, ``QuerySet.update()``,
+    ``bulk_create()``, SQL), in the same transaction. The news list's count reads these few
+    rows instead of counting 100,000 index entries; what time alone changes (a publication still
+    to come, a 定时下线 that has passed) is subtracted at query time:
+    ``Article.objects.published_count()``.
+    """
+
+    column = models.OneToOneField(
+        Column,
+        verbose_name=_("栏目"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    count = models.IntegerField(_("已发布稿件数"), default=0)
+
+    class Meta:
+        verbose_name = _("已发布稿件计数")
+        verbose_name_plural = _("已发布稿件计数")
+
+    def __str__(self):
+        return f"{self.column_id}: {self.count}"
 
 
 class StatusChange(models.Model):

@@ -1,6 +1,7 @@
 """The public news pages: list with filters, column, tag and date archives, and the article page."""
 
 import datetime
+import functools
 
 from django.db import connection
 from django.db.models import (
@@ -256,6 +257,22 @@ class ArticleListView(PublishedArticleListMixin, ListView):
             provinces=provinces,
         )
 
+    def get_count_function(self):
+        """The stored counts (``Article.objects.published_count``) when the list is every
+        article or one column's (no other filter has a value); else ``COUNT(*)``."""
+        if not set(self.request.GET) - {self.page_kwarg}:
+            return Article.objects.published_count
+        form = self.filterset.form
+        if not form.is_valid():
+            return None
+        used = {name for name, value in form.cleaned_data.items() if value not in (None, "")}
+        if not used:
+            return Article.objects.published_count
+        if used == {"column"}:
+            column_id = self.filterset.column_ids[form.cleaned_data["column"]]
+            return functools.partial(Article.objects.published_count, column_id)
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             columns=self.columns_and_provinces[0],
@@ -300,6 +317,10 @@ class ColumnView(PublishedArticleListMixin, ListView):
         if self.pinned:
             in_column = in_column.exclude(pk__in=[article.pk for article in self.pinned])
         return in_column
+
+    def get_count_function(self):
+        # The column's stored count, less its pinned articles (listed apart, on page 1).
+        return lambda: Article.objects.published_count(self.column.pk) - len(self.pinned)
 
     def get_context_data(self, **kwargs):
         surrogate.add(
