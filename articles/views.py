@@ -35,6 +35,7 @@ from .models import (
     RelatedNews,
     TaggedArticle,
     news_url_prefix,
+    published_count,
 )
 from .related import related_articles
 from .services import MAX_PINNED_PER_COLUMN
@@ -258,19 +259,19 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         )
 
     def get_count_function(self):
-        """The stored counts (``Article.objects.published_count``) when the list is every
-        article or one column's (no other filter has a value); else ``COUNT(*)``."""
+        """The stored counts (``published_count``) when the list is every article or one
+        column's (no other filter has a value); else ``COUNT(*)``."""
         if not set(self.request.GET) - {self.page_kwarg}:
-            return Article.objects.published_count
+            return published_count
         form = self.filterset.form
         if not form.is_valid():
             return None
         used = {name for name, value in form.cleaned_data.items() if value not in (None, "")}
         if not used:
-            return Article.objects.published_count
+            return published_count
         if used == {"column"}:
             column_id = self.filterset.column_ids[form.cleaned_data["column"]]
-            return functools.partial(Article.objects.published_count, column_id)
+            return functools.partial(published_count, column_id)
         return None
 
     def get_context_data(self, **kwargs):
@@ -320,7 +321,7 @@ class ColumnView(PublishedArticleListMixin, ListView):
 
     def get_count_function(self):
         # The column's stored count, less its pinned articles (listed apart, on page 1).
-        return lambda: Article.objects.published_count(self.column.pk) - len(self.pinned)
+        return lambda: published_count(self.column.pk) - len(self.pinned)
 
     def get_context_data(self, **kwargs):
         surrogate.add(

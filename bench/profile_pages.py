@@ -5,7 +5,8 @@
 
 Each URL is asked for ``--runs`` times with Django's test client under ``bench/settings_cold.py``
 (every cache off, as the ``_cold`` rounds of ``make bench``), after ``--warmup`` untimed requests.
-Prints the mean and median milliseconds, the queries of one request with their time, and with
+Prints the mean and median milliseconds, the CPU time of this process alone (the Python side,
+steadier than wall time on a busy machine), the queries of one request with their time, and with
 ``--profile`` the top functions of cProfile by cumulative and by own time. ``tail`` as a URL
 stands for a random published article, a different one each request (``article_long_tail_cold``).
 
@@ -96,21 +97,23 @@ def main():
         if response.status_code != 200:
             print(f"{url}: status {response.status_code}")
             continue
-        times = []
+        times, cpu_times = [], []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.runs):
             chosen = pick()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             client.get(chosen)
             if profiler:
                 profiler.disable()
             times.append((time.perf_counter() - start) * 1000)
+            cpu_times.append((time.process_time() - cpu_start) * 1000)
         sql_ms = sum(float(query["time"]) for query in queries) * 1000
         print(
             f"{url}: mean {statistics.mean(times):.1f} ms,"
-            f" median {statistics.median(times):.1f} ms,"
+            f" median {statistics.median(times):.1f} ms, this process's CPU"
+            f" {statistics.mean(cpu_times):.1f} ms,"
             f" {len(queries)} queries ({sql_ms:.1f} ms), {len(response.content)} bytes"
         )
         for query in queries:
