@@ -73,13 +73,10 @@ def archive_year_links(years):
 
 
 def _archive_years():
-    published = Article.objects.published().order_by()
     zone = timezone.get_current_timezone()
     this_year = timezone.localtime(timezone.now(), zone).year
-    years = list(range(this_year + 1, ARCHIVE_PROBE_FROM - 1, -1))
-    first = published.values("published_at").order_by("published_at")[:1]
-    sql, params = first.query.sql_with_params()
-    found = _probe_years(published, years, zone, [f"({sql})"], list(params))
+    years = tuple(range(this_year + 1, ARCHIVE_PROBE_FROM - 1, -1))
+    found = _probe_years(years, zone, with_earliest=True)
     earliest, found = found[0], found[1:]
     if isinstance(earliest, str):  # SQLite may return the text of the timestamp
         earliest = datetime.datetime.fromisoformat(earliest)
@@ -89,26 +86,50 @@ def _archive_years():
     if earliest is not None:
         first_year = timezone.localtime(earliest, zone).year
         if first_year < ARCHIVE_PROBE_FROM:
-            older = list(range(ARCHIVE_PROBE_FROM - 1, first_year - 1, -1))
-            found = _probe_years(published, older, zone, [], [])
+            older = tuple(range(ARCHIVE_PROBE_FROM - 1, first_year - 1, -1))
+            found = _probe_years(older, zone, with_earliest=False)
             result += [year for year, has_news in zip(older, found, strict=True) if has_news]
     return result
 
 
-def _probe_years(published, years, zone, columns, params):
-    """One ``SELECT`` of ``columns`` followed by an ``EXISTS`` per year.
+# The publication time the probe statement is compiled with, replaced by the real one on each
+# run (no article is published at it).
+_PROBE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=datetime.UTC)
+
+
+def _probe_years(years, zone, *, with_earliest):
+    """The earliest publication time (``with_earliest``), then whether each year has news."""
+    sql, params, compiled_now = _probe_statement(
+        connection.vendor, connection.settings_dict["NAME"], years, zone, with_earliest
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now if param == compiled_now else param for param in params])
+        return list(cursor.fetchone())
+
+
+@functools.lru_cache(maxsize=16)
+def _probe_statement(vendor, database, years, zone, with_earliest):
+    """One ``SELECT`` of the earliest publication time and an ``EXISTS`` per year, compiled once
+    per process (and set of years): its SQL, its parameters and the value in them that stands
+    for the current time.
 
     The probe is compiled once, for the first year, and repeated with each year's bounds in
     place of its parameters (compiling thirty QuerySets cost more than running the statement).
     """
-    probes = list(columns)
-    params = list(params)
+    published = Article.objects.published(_PROBE_NOW).order_by()
+    adapt = connection.ops.adapt_datetimefield_value
+    probes, params = [], []
+    if with_earliest:
+        first = published.values("published_at").order_by("published_at")[:1]
+        sql, first_params = first.query.sql_with_params()
+        probes.append(f"({sql})")
+        params.extend(first_params)
     if years:
 
         def bounds(year):
             start = datetime.datetime(year, 1, 1, tzinfo=zone)
             end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
-            adapt = connection.ops.adapt_datetimefield_value
             return adapt(start), adapt(end)
 
         first_start, first_end = bounds(years[0])
@@ -128,9 +149,7 @@ def _probe_years(published, years, zone, columns, params):
                 start if slot == "start" else end if slot == "end" else param
                 for param, slot in zip(probe_params, slots, strict=True)
             )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(probes), params)
-        return list(cursor.fetchone())
+    return "SELECT " + ", ".join(probes), tuple(params), adapt(_PROBE_NOW)
 
 
 def article_keys(articles):
