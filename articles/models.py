@@ -514,8 +514,11 @@ class PublishedCount(models.Model):
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="+",
+        help_text=_("计数所属的栏目。"),
     )
-    count = models.IntegerField(_("已发布稿件数"), default=0)
+    count = models.IntegerField(
+        _("已发布稿件数"), default=0, help_text=_("由数据库触发器维护，请勿手工修改。")
+    )
 
     class Meta:
         verbose_name = _("已发布稿件计数")

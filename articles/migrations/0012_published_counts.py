@@ -115,9 +115,17 @@ class Migration(migrations.Migration):
                         serialize=False,
                         to="articles.column",
                         verbose_name="栏目",
+                        help_text="计数所属的栏目。",
                     ),
                 ),
-                ("count", models.IntegerField(default=0, verbose_name="已发布稿件数")),
+                (
+                    "count",
+                    models.IntegerField(
+                        default=0,
+                        help_text="由数据库触发器维护，请勿手工修改。",
+                        verbose_name="已发布稿件数",
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "已发布稿件计数",
