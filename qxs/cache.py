@@ -21,7 +21,8 @@ Time is the other way content changes: a published article with a future ``publi
 appears when its time comes, one with a past ``unpublish_at`` (定时下线) leaves, and a pin
 expires, all with no write at all. So nothing is kept past the next scheduled change, and no
 page past ``QXS_PAGE_CACHE_SECONDS`` (600 s by default); ``s-maxage`` tells Varnish the same,
-which is why scheduled changes need no purge.
+which is why scheduled changes need no purge. The next scheduled change is read with the other
+values every page needs (the site identity) in one statement per request (:func:`site_wide`).
 
 A cache error is a miss: the site serves from the database when Redis is down
 (``qxs.cache_backends.ResilientRedisCache``).
