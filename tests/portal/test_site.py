@@ -266,6 +266,32 @@ def test_sitemap_query_count_does_not_grow(client, count_queries):
     assert small == large <= 4
 
 
+def test_the_sitemap_index_finds_the_latest_change_without_loading_every_article(client):
+    """The articles' section's ``<lastmod>`` is the newest change of a listed article, read
+    with ``MAX()``; the section sizes are counted in the same statement (Django's index would
+    call ``lastmod()`` on every published article)."""
+    column = ColumnFactory(slug="work")
+    older, newer = ArticleFactory(column=column), ArticleFactory(column=column)
+    Article.objects.filter(pk=older.pk).update(updated_at=at(2020, 1, 1))
+    Article.objects.filter(pk=newer.pk).update(updated_at=at(2021, 3, 4))
+    stub = ArticleFactory(column=column, is_stub=True, body="")
+    Article.objects.filter(pk=stub.pk).update(updated_at=at(2024, 1, 1))  # not listed
+    MeetingFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sitemap.xml")
+    index = ET.fromstring(response.content)
+    lastmods = {
+        entry.find(f"{SITEMAP}loc").text: entry.find(f"{SITEMAP}lastmod")
+        for entry in index.iter(f"{SITEMAP}sitemap")
+    }
+    assert lastmods["http://testserver/sitemap-articles.xml"].text.startswith("2021-03-0")
+    statements = [query["sql"] for query in queries.captured_queries]
+    article_rows = [sql for sql in statements if '"articles_article"."updated_at"' in sql]
+    assert article_rows == []
+    measured = [sql for sql in statements if "MAX(" in sql]
+    assert len(measured) == 1 and measured[0].count("COUNT(") == 4
+
+
 def test_robots_txt_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     text = response.content.decode()
