@@ -13,7 +13,7 @@ from partnerships.models import HelpingPair, Meeting
 from qxs import surrogate
 from topics.models import Topic
 
-from .sitemaps import sitemaps
+from .sitemaps import measured_sections, sitemaps
 
 # Current topics shown on the home page, at most.
 HOME_TOPICS = 4
@@ -184,7 +184,7 @@ def sitemap_index(request):
     """``/sitemap.xml``: Django's sitemap index, named by every section's surrogate keys."""
     for section in sitemaps.values():
         surrogate.add(request, *section.surrogate_keys)
-    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap-section")
+    return sitemap_views.index(request, measured_sections(), sitemap_url_name="sitemap-section")
 
 
 def sitemap_section(request, section):
