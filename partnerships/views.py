@@ -4,8 +4,8 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 """
 
 from django.apps import apps
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, Value
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Value
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -73,13 +73,34 @@ def pair_keys(pairs):
     return keys
 
 
-def agreements_with_clauses():
-    return Prefetch(
-        "agreements",
-        queryset=CooperationAgreement.objects.prefetch_related(
-            Prefetch("clauses", queryset=AgreementClause.objects.order_by("order", "pk"))
-        ),
+AGREEMENT_FIELDS = ("id", "pair_id", "title", "signed_on")
+CLAUSE_FIELDS = ("id", "order", "text", "target_kind", "target_min", "target_max")
+
+
+def agreements_with_clauses(pair):
+    """``pair``'s agreements, each with ``clause_list``, in one query: the clauses are joined to
+    their agreement (a left join, so an agreement with no clause still comes), in order."""
+    rows = (
+        CooperationAgreement.objects.filter(pair_id=pair.pk)
+        .order_by("signed_on", "pk", "clauses__order", "clauses__pk")
+        .values_list(*AGREEMENT_FIELDS, *(f"clauses__{name}" for name in CLAUSE_FIELDS))
     )
+    agreements = {}
+    for row in rows:
+        agreement_values, clause_values = row[: len(AGREEMENT_FIELDS)], row[len(AGREEMENT_FIELDS) :]
+        agreement = agreements.get(agreement_values[0])
+        if agreement is None:
+            agreement = CooperationAgreement(
+                **dict(zip(AGREEMENT_FIELDS, agreement_values, strict=True))
+            )
+            agreement.clause_list = []
+            agreements[agreement.pk] = agreement
+        if clause_values[0] is not None:
+            clause = AgreementClause(
+                agreement_id=agreement.pk, **dict(zip(CLAUSE_FIELDS, clause_values, strict=True))
+            )
+            agreement.clause_list.append(clause)
+    return list(agreements.values())
 
 
 class MeetingListView(ListView):
@@ -222,7 +243,7 @@ class PairListView(LargeArchivePaginationMixin, ListView):
 
 class PairDetailView(DetailView):
     context_object_name = "pair"
-    queryset = HelpingPair.objects.with_agencies().prefetch_related(agreements_with_clauses())
+    queryset = HelpingPair.objects.with_agencies()
 
     def get_context_data(self, **kwargs):
         pair = self.object
@@ -244,7 +265,8 @@ class PairDetailView(DetailView):
         for activity in activities:
             activity.article = getattr(activity, "report", None)
         pair.loaded_activities = activities
-        attach_loaded_target_years(pair, until=None)
+        agreements = agreements_with_clauses(pair)
+        attach_loaded_target_years(pair, agreements, until=None)
         years = {}
         for target in pair.target_years:
             years.setdefault(target.year, []).append(target)
@@ -258,6 +280,7 @@ class PairDetailView(DetailView):
         )
         return super().get_context_data(
             activities=activities,
+            agreements=agreements,
             target_years=sorted(years.items()),
             articles=articles,
             **kwargs,
@@ -358,6 +381,20 @@ class RegionDetailView(DetailView):
     slug_url_kwarg = "code"
     template_name = "partnerships/division_detail.html"
 
+    def get_object(self, queryset=None):
+        """The division and the divisions under it, in one query."""
+        code = self.kwargs[self.slug_url_kwarg]
+        rows = self.get_queryset().filter(Q(code=code) | Q(parent__code=code)).order_by("code")
+        division, self.children = None, []
+        for row in rows:
+            if row.code == code:
+                division = row
+            else:
+                self.children.append(row)
+        if division is None:
+            raise Http404(_("没有这个行政区划。"))
+        return division
+
     def get_context_data(self, **kwargs):
         division = self.object
         # GB/T 2260 codes nest: a province is its first two digits, a prefecture its first four.
@@ -387,7 +424,7 @@ class RegionDetailView(DetailView):
             *(surrogate.meeting(meeting.pk) for meeting in meetings),
         )
         return super().get_context_data(
-            children=division.children.order_by("code"),
+            children=self.children,
             agencies=agencies,
             pairs=pairs,
             meetings=meetings,
