@@ -4,7 +4,8 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 """
 
 from django.apps import apps
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Value
+from django.db.models import Count, DateTimeField, Exists, FilteredRelation, OuterRef, Q, Value
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -331,20 +332,33 @@ class AgencyDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         agency = self.object
+        # Its honours, the agencies under it and its newest news, in one statement: rows of
+        # (kind, pk, name or title, published_at, created_at).
+        no_time = Cast(Value(None), DateTimeField())  # typed, as UNION on PostgreSQL needs
         honours = AgencyHonour.objects.filter(agency_id=agency.pk).values_list(
-            Value("honour"), "honour_id", "honour__name"
+            Value("honour"), "honour_id", "honour__name", no_time, no_time
         )
         children = Agency.objects.filter(parent_id=agency.pk).values_list(
-            Value("child"), "pk", "name"
+            Value("child"), "pk", "name", no_time, no_time
         )
-        agency.honour_names, agency.child_agencies = [], []
-        for kind, pk, name in honours.order_by().union(children.order_by(), all=True):
+        about_agency = ArticleAgency.objects.filter(article_id=OuterRef("pk"), agency_id=agency.pk)
+        news = Article.objects.filter(pk__in=newest_article_ids(Exists(about_agency))).values_list(
+            Value("article"), "pk", "title", "published_at", "created_at"
+        )
+        agency.honour_names, agency.child_agencies, articles = [], [], []
+        rows = honours.order_by().union(children.order_by(), news.order_by(), all=True)
+        for kind, pk, name, published_at, created_at in rows:
             if kind == "honour":
                 agency.honour_names.append(name)
-            else:
+            elif kind == "child":
                 agency.child_agencies.append(Agency(pk=pk, name=name))
+            else:
+                articles.append(
+                    Article(pk=pk, title=name, published_at=published_at, created_at=created_at)
+                )
         agency.honour_names.sort()
         agency.child_agencies.sort(key=lambda child: child.name)
+        articles.sort(key=lambda article: (article.published_at, article.pk), reverse=True)
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
@@ -352,10 +366,6 @@ class AgencyDetailView(DetailView):
             HelpingPair.objects.with_places().select_related("meeting").involving([agency.pk])
         )
         participations = list(participations)
-        about_agency = ArticleAgency.objects.filter(article_id=OuterRef("pk"), agency_id=agency.pk)
-        articles = list(
-            published_articles().filter(pk__in=newest_article_ids(Exists(about_agency)))
-        )
         surrogate.add(
             self.request,
             surrogate.agency(agency.pk),
