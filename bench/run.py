@@ -2,7 +2,8 @@
 
 1. PostgreSQL database ``qxs_bench`` (``BENCH_DATABASE_URL``), created and migrated if missing,
    with the demo and ``BENCH_ARTICLES`` generated articles (``generate_content``, a command of the
-   bench app, adds only what is absent), and Redis on a port of its own when installed.
+   bench app, adds only what is absent), then ``ANALYZE``d; and Redis on a port of its own when
+   installed.
 2. The stack of ``make stack`` (deploy/stack.py: nginx → Varnish → gunicorn, the configuration
    files docker-compose mounts) with ``bench/settings.py`` (production plus ``/bench/hello/``), and
    a second gunicorn with ``bench/settings_cold.py``: every cache off (Django's ``DummyCache``, so
@@ -103,6 +104,18 @@ def ensure_database():
         version = cursor.fetchone()[0].split()[0]
     connection.close()
     return version
+
+
+def analyze():
+    """``ANALYZE`` the whole database: a freshly generated one has no statistics yet, and the
+    planner's guesses for 100,000 articles picked bad plans until autovacuum came round."""
+    import psycopg2
+
+    connection = psycopg2.connect(DATABASE_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
 
 
 def port_is_free(port):
@@ -340,6 +353,10 @@ def print_table(result):
     """Ratios to the hello measured last before each row, and for the warm rounds to
     ``static_file``."""
     print()
+    print(result["machine"])
+    load = result.get("load_average", {})
+    print(f"{result['articles']} articles; 1-minute load average ", end="")
+    print(f"{load.get('start', 0):.2f} before the rounds, {load.get('end', 0):.2f} after")
     print(f"{'round':30} {'cached':>6} {'req/s':>9} {'÷hello':>7} {'÷static':>8}", end="")
     print(f" {'p50 ms':>8} {'p99 ms':>8} {'err':>5}")
     hello_rps = static_rps = 0
@@ -386,6 +403,8 @@ def main():
         stack.prepare_site(demo=True)
         step(f"generate_content --articles {ARTICLES} (only what is absent)")
         stack.manage("generate_content", "--articles", str(ARTICLES), "--seed", "1")
+        step("ANALYZE")
+        analyze()
         pages, tail, total = pick_urls(stack)
         tail_file = stack.dir / "long-tail-urls.txt"
         tail_file.write_text("\n".join(tail) + "\n")
@@ -404,6 +423,8 @@ def main():
         (stack.static_root / "bench" / "home-size.html").write_bytes(home)
 
         result = {"machine": machine(redis_url, postgres_version), "articles": total, "pages": {}}
+        # Others' load skews every ratio: the 1-minute load average before and after the rounds.
+        result["load_average"] = {"start": os.getloadavg()[0]}
         step("hello (warming the workers first)")
         run_wrk(stack.gunicorn_url + "/bench/hello/")
         measure(result, "hello", stack.gunicorn_url + "/bench/hello/")
@@ -435,6 +456,7 @@ def main():
             default=None,
         )
         result["worker_rss_mb"] = rss
+        result["load_average"]["end"] = os.getloadavg()[0]
     finally:
         if cold is not None:
             cold.send_signal(signal.SIGTERM)
