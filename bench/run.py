@@ -8,10 +8,14 @@
    files docker-compose mounts) with ``bench/settings.py`` (production plus ``/bench/hello/``), and
    a second gunicorn with ``bench/settings_cold.py``: every cache off (Django's ``DummyCache``, so
    the app's page cache and every value it keeps miss; nothing in front).
-3. wrk (installed with apt-get when missing), ``BENCH_DURATION`` seconds a round:
+3. wrk (installed with apt-get when missing), ``BENCH_DURATION`` seconds a round, asking for gzip
+   as every browser does (``Accept-Encoding: gzip``; ``BENCH_ACCEPT_ENCODING`` to change it, empty
+   for none):
 
    - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app);
-   - ``static_file``: nginx serving a static file the size of the home page;
+   - ``static_file``: nginx serving a static file the size of the home page, in the same encoding
+     (the home page's bytes, and beside them Varnish's gzipped copy of it, which nginx sends to a
+     client asking for gzip as it sends every collected file's ``.gz``);
    - ``<page>_cold``: each page from the cold gunicorn;
    - ``article_long_tail_cold``: a random published article from the whole archive, a different
      one for each request (``report.lua`` picks from a list of URLs);
@@ -28,7 +32,7 @@ Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATI
 ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200: nginx; Varnish, gunicorn,
 Varnish's admin and the cold gunicorn take the next four), ``BENCH_REDIS_PORT`` (8210),
 ``BENCH_REDIS`` (0: no Redis), ``BENCH_PUBLISHES`` (20), ``BENCH_PAGES`` (comma-separated round
-names, to measure only some).
+names, to measure only some), ``BENCH_ACCEPT_ENCODING`` (gzip).
 """
 
 import json
@@ -66,6 +70,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8200"))
 COLD_PORT = PORT + 4
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "8210"))
 PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "20"))
+# What every request of a round asks for, as a browser does.
+ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip")
+READER = {"Accept-Encoding": ACCEPT_ENCODING} if ACCEPT_ENCODING else {}
 LONG_TAIL_URLS = 20000
 # The pages measured cold, warm in Varnish and warm through the stack.
 PAGES = ("home", "article", "pairs", "meeting", "news_list", "news_list_page_2000")
@@ -235,7 +242,7 @@ def run_wrk(url, headers=None, url_list=None):
     """wrk's numbers for ``url`` (or, with ``url_list``, a random path of that file per
     request, against ``url``'s server)."""
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(LUA)]
-    for name, value in (headers or {}).items():
+    for name, value in {**READER, **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
     env = {**os.environ, "BENCH_URL_LIST": str(url_list)} if url_list else None
     output = subprocess.run(
@@ -279,7 +286,7 @@ def after_publish(stack, pages):
     hits = dict.fromkeys(pages, 0)
     for number in range(PUBLISHES):
         for path in pages.values():
-            fetch(stack.url + path)  # in the cache before the publication
+            fetch(stack.url + path, READER)  # in the cache before the publication
         article.summary = f"基准测试发布 {number}"
         article.save()
         keys = " ".join([surrogate.NEWS, surrogate.HOME, surrogate.article(article.pk)])
@@ -289,7 +296,7 @@ def after_publish(stack, pages):
         urllib.request.urlopen(request, timeout=10).read()
         for name, path in pages.items():
             started = time.perf_counter()
-            status, headers, _body = fetch(stack.url + path)
+            status, headers, _body = fetch(stack.url + path, READER)
             timings[name].append(time.perf_counter() - started)
             errors[name] += status != 200
             # A hit means the purge did not reach the page: reported, never hidden.
@@ -345,7 +352,8 @@ def machine(redis_url, postgres_version):
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}){memory}; "
         f"Python {platform.python_version()}, gunicorn {WORKERS} sync workers, "
         f"PostgreSQL {postgres_version}, {cache}, {'; '.join(versions)}; "
-        f"wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per round"
+        f"wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per round, "
+        f"Accept-Encoding: {ACCEPT_ENCODING or '(none)'}"
     )
 
 
@@ -417,10 +425,16 @@ def main():
             print(f"    {name:22} {status} {path}")
             if status != 200:
                 raise SystemExit(f"{path} answered {status}")
-        # A static file the size of the home page, served by nginx from the collected files.
+        # A static file the size of the home page, served by nginx from the collected files;
+        # beside it, as collectstatic does for every file, its .gz: Varnish's own gzipped copy.
         _status, _headers, home = fetch(cold_url + "/")
+        _status, headers, home_gzip = fetch(stack.varnish_url + "/", {"Accept-Encoding": "gzip"})
+        if headers.get("Content-Encoding") != "gzip":
+            raise SystemExit("Varnish did not store the home page gzipped (default.vcl)")
         (stack.static_root / "bench").mkdir(exist_ok=True)
         (stack.static_root / "bench" / "home-size.html").write_bytes(home)
+        (stack.static_root / "bench" / "home-size.html.gz").write_bytes(home_gzip)
+        print(f"    home page: {len(home)} bytes, {len(home_gzip)} gzipped")
 
         result = {"machine": machine(redis_url, postgres_version), "articles": total, "pages": {}}
         # Others' load skews every ratio: the 1-minute load average before and after the rounds.

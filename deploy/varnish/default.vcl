@@ -144,6 +144,12 @@ sub vcl_backend_response {
     }
     # Kept a day past its TTL, to be served only while the backend is sick (see vcl_recv).
     set beresp.grace = 24h;
+    # Stored compressed, once: every browser asks for gzip and gets these bytes as they are
+    # (nginx leaves an encoded answer alone), where nginx would otherwise compress the page
+    # again for each reader. A client without gzip gets it inflated here.
+    if (!beresp.http.Content-Encoding && beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml|javascript)|image/svg\+xml)") {
+        set beresp.do_gzip = true;
+    }
     return (deliver);
 }
 
@@ -157,6 +163,10 @@ sub vcl_deliver {
     }
     unset resp.http.Via;
     unset resp.http.X-Varnish;
+    # Internal: the surrogate keys are for purging here (a page may carry hundreds), and which
+    # server the app runs on is nobody's business.
+    unset resp.http.xkey;
+    unset resp.http.Server;
 }
 
 # The backend is down (sick, refused, timed out) and nothing is cached: the app's 503 page, in
