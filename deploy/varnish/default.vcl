@@ -147,7 +147,9 @@ sub vcl_backend_response {
     # Stored compressed, once: every browser asks for gzip and gets these bytes as they are
     # (nginx leaves an encoded answer alone), where nginx would otherwise compress the page
     # again for each reader. A client without gzip gets it inflated here.
-    if (!beresp.http.Content-Encoding && beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml|javascript)|image/svg\+xml)") {
+    if (!beresp.http.Content-Encoding
+        && (beresp.http.Content-Type ~ "^(text/|image/svg\+xml)"
+            || beresp.http.Content-Type ~ "^application/(json|javascript|(rss\+|atom\+)?xml)")) {
         set beresp.do_gzip = true;
     }
     return (deliver);
