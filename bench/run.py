@@ -261,9 +261,9 @@ def run_wrk(url, headers=None, url_list=None):
 
 
 def is_varnish_hit(url):
-    """Ask twice; True when Varnish answered the second time from its cache."""
-    fetch(url)
-    _status, headers, _body = fetch(url)
+    """Ask twice, as the round will; True when Varnish answered the second time from its cache."""
+    fetch(url, READER)
+    _status, headers, _body = fetch(url, READER)
     return headers.get("X-Cache") == "HIT"
 
 
