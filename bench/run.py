@@ -361,10 +361,6 @@ def print_table(result):
     """Ratios to the hello measured last before each row, and for the warm rounds to
     ``static_file``."""
     print()
-    print(result["machine"])
-    load = result.get("load_average", {})
-    print(f"{result['articles']} articles; 1-minute load average ", end="")
-    print(f"{load.get('start', 0):.2f} before the rounds, {load.get('end', 0):.2f} after")
     print(f"{'round':30} {'cached':>6} {'req/s':>9} {'÷hello':>7} {'÷static':>8}", end="")
     print(f" {'p50 ms':>8} {'p99 ms':>8} {'err':>5}")
     hello_rps = static_rps = 0
@@ -482,6 +478,10 @@ def main():
 
     VAR.mkdir(exist_ok=True)
     (VAR / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(f"\n{result['machine']}")
+    load = result["load_average"]
+    print(f"{result['articles']} articles; 1-minute load average ", end="")
+    print(f"{load['start']:.2f} before the rounds, {load['end']:.2f} after")
     print_table(result)
     print(f"biggest worker's resident memory after the run: {rss} MB")
     print(f"\nwritten to {VAR / 'bench.json'}")
