@@ -20,4 +20,4 @@ class ArticlesConfig(AppConfig):
         # Related news is stored and recomputed when an article or what it relates by changes.
         related.connect_signals()
         # Articles appear and go at set times: no cached page outlives the next one.
-        cache.register_schedule(lambda: self.get_model("Article").objects.next_change())
+        cache.register_schedule(lambda now: self.get_model("Article").objects.scheduled_times(now))

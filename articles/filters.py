@@ -84,11 +84,10 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("关键词"), method="filter_keyword", max_length=100, strip=True
     )
-    column = django_filters.ModelChoiceFilter(
-        label=_("栏目"),
-        queryset=Column.objects.all(),
-        to_field_name="slug",
-        empty_label=_("全部栏目"),
+    # Choices rather than model choices: the view has the columns and provinces already
+    # (``choices``), so checking a value costs no query.
+    column = django_filters.ChoiceFilter(
+        label=_("栏目"), empty_label=_("全部栏目"), method="filter_column"
     )
     tag = django_filters.CharFilter(label=_("标签"), method="filter_tag", max_length=100)
     agency = AgencyFilter(
@@ -97,12 +96,8 @@ class ArticleFilter(django_filters.FilterSet):
         max_length=100,
         help_text=_("机构名称或简称的一部分。"),
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("省份"),
-        queryset=Division.objects.filter(level=Division.Level.PROVINCE).only("code", "name"),
-        to_field_name="code",
-        empty_label=_("全部省份"),
-        method="filter_province",
+    province = django_filters.ChoiceFilter(
+        label=_("省份"), empty_label=_("全部省份"), method="filter_province"
     )
     date_from = django_filters.DateFilter(
         label=_("起始日期"), method="filter_date_from", widget=DateInput
@@ -115,6 +110,19 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
         form = ArticleFilterForm
+
+    def __init__(self, *args, columns=None, provinces=None, **kwargs):
+        """``columns`` (``Column`` rows) and ``provinces`` (``(code, name)`` pairs) are the
+        choices of the two selects, read from the database when not given."""
+        super().__init__(*args, **kwargs)
+        if columns is None:
+            columns = list(Column.objects.all())
+        if provinces is None:
+            provinces = Division.objects.filter(level=Division.Level.PROVINCE).order_by("code")
+            provinces = list(provinces.values_list("code", "name"))
+        self.column_ids = {column.slug: column.pk for column in columns}
+        self.filters["column"].extra["choices"] = [(column.slug, column.name) for column in columns]
+        self.filters["province"].extra["choices"] = provinces
 
     def filter_keyword(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
@@ -146,9 +154,13 @@ class ArticleFilter(django_filters.FilterSet):
             )
         return queryset.filter(pk__in=links.values("article_id"))
 
+    def filter_column(self, queryset, name, value):
+        # By id, so the column's list and count read article_column_pub_idx alone.
+        return queryset.filter(column_id=self.column_ids[value])
+
     def filter_province(self, queryset, name, value):
         """Articles about an agency in the province, or about a meeting held there."""
-        prefix = value.code[:2]
+        prefix = value[:2]
         links = ArticleAgency.objects.filter(agency__division__code__startswith=prefix)
         return queryset.filter(
             Q(pk__in=links.values("article_id")) | Q(meeting__venue__code__startswith=prefix)

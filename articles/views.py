@@ -1,6 +1,7 @@
 """The public news pages: list with filters, column, tag and date archives, and the article page."""
 
 import datetime
+import functools
 
 from django.db import connection
 from django.db.models import (
@@ -26,7 +27,16 @@ from qxs.pagination import LargeArchivePaginationMixin
 from qxs.prepared import PreparedQuery
 
 from .filters import ArticleFilter
-from .models import Article, Attachment, Column, Image, RelatedNews, TaggedArticle
+from .models import (
+    Article,
+    Attachment,
+    Column,
+    Image,
+    RelatedNews,
+    TaggedArticle,
+    news_url_prefix,
+    published_count,
+)
 from .related import related_articles
 from .services import MAX_PINNED_PER_COLUMN
 
@@ -52,14 +62,21 @@ def archive_years():
     return cached_for_generation("articles:archive-years", _archive_years)
 
 
+def archive_year_links(years):
+    """``[{year, url, label}]`` for the sidebar: built here rather than by a ``{% url %}`` and a
+    ``{% blocktranslate %}`` for each of some thirty years in the template."""
+    prefix = news_url_prefix()
+    return [
+        {"year": year, "url": f"{prefix}{year:04d}/", "label": _("%(year)s年") % {"year": year}}
+        for year in years
+    ]
+
+
 def _archive_years():
-    published = Article.objects.published().order_by()
     zone = timezone.get_current_timezone()
     this_year = timezone.localtime(timezone.now(), zone).year
-    years = list(range(this_year + 1, ARCHIVE_PROBE_FROM - 1, -1))
-    first = published.values("published_at").order_by("published_at")[:1]
-    sql, params = first.query.sql_with_params()
-    found = _probe_years(published, years, zone, [f"({sql})"], list(params))
+    years = tuple(range(this_year + 1, ARCHIVE_PROBE_FROM - 1, -1))
+    found = _probe_years(years, zone, with_earliest=True)
     earliest, found = found[0], found[1:]
     if isinstance(earliest, str):  # SQLite may return the text of the timestamp
         earliest = datetime.datetime.fromisoformat(earliest)
@@ -69,26 +86,50 @@ def _archive_years():
     if earliest is not None:
         first_year = timezone.localtime(earliest, zone).year
         if first_year < ARCHIVE_PROBE_FROM:
-            older = list(range(ARCHIVE_PROBE_FROM - 1, first_year - 1, -1))
-            found = _probe_years(published, older, zone, [], [])
+            older = tuple(range(ARCHIVE_PROBE_FROM - 1, first_year - 1, -1))
+            found = _probe_years(older, zone, with_earliest=False)
             result += [year for year, has_news in zip(older, found, strict=True) if has_news]
     return result
 
 
-def _probe_years(published, years, zone, columns, params):
-    """One ``SELECT`` of ``columns`` followed by an ``EXISTS`` per year.
+# The publication time the probe statement is compiled with, replaced by the real one on each
+# run (no article is published at it).
+_PROBE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=datetime.UTC)
+
+
+def _probe_years(years, zone, *, with_earliest):
+    """The earliest publication time (``with_earliest``), then whether each year has news."""
+    sql, params, compiled_now = _probe_statement(
+        connection.vendor, connection.settings_dict["NAME"], years, zone, with_earliest
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now if param == compiled_now else param for param in params])
+        return list(cursor.fetchone())
+
+
+@functools.lru_cache(maxsize=16)
+def _probe_statement(vendor, database, years, zone, with_earliest):
+    """One ``SELECT`` of the earliest publication time and an ``EXISTS`` per year, compiled once
+    per process (and set of years): its SQL, its parameters and the value in them that stands
+    for the current time.
 
     The probe is compiled once, for the first year, and repeated with each year's bounds in
     place of its parameters (compiling thirty QuerySets cost more than running the statement).
     """
-    probes = list(columns)
-    params = list(params)
+    published = Article.objects.published(_PROBE_NOW).order_by()
+    adapt = connection.ops.adapt_datetimefield_value
+    probes, params = [], []
+    if with_earliest:
+        first = published.values("published_at").order_by("published_at")[:1]
+        sql, first_params = first.query.sql_with_params()
+        probes.append(f"({sql})")
+        params.extend(first_params)
     if years:
 
         def bounds(year):
             start = datetime.datetime(year, 1, 1, tzinfo=zone)
             end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
-            adapt = connection.ops.adapt_datetimefield_value
             return adapt(start), adapt(end)
 
         first_start, first_end = bounds(years[0])
@@ -108,9 +149,7 @@ def _probe_years(published, years, zone, columns, params):
                 start if slot == "start" else end if slot == "end" else param
                 for param, slot in zip(probe_params, slots, strict=True)
             )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(probes), params)
-        return list(cursor.fetchone())
+    return "SELECT " + ", ".join(probes), tuple(params), adapt(_PROBE_NOW)
 
 
 def article_keys(articles):
@@ -138,8 +177,10 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("columns", list(Column.objects.all()))
+        if "columns" not in context:  # not setdefault(): that would run the query every time
+            context["columns"] = list(Column.objects.all())
         context.setdefault("archive_years", archive_years())
+        context["archive_year_links"] = archive_year_links(context["archive_years"])
         surrogate.add(self.request, surrogate.NEWS, *article_keys(context["object_list"]))
         return context
 
@@ -179,6 +220,35 @@ def filter_fields(form, options):
     return fields
 
 
+def _columns_and_provinces_query(now):
+    columns = Column.objects.order_by().values_list(
+        Value("column"), "pk", "slug", "name", "description", "order"
+    )
+    provinces = (
+        Division.objects.filter(level=Division.Level.PROVINCE)
+        .order_by()
+        .values_list(Value("province"), "pk", "code", "name", Value(""), Value(0))
+    )
+    return columns.union(provinces, all=True)
+
+
+COLUMNS_AND_PROVINCES_QUERY = PreparedQuery(_columns_and_provinces_query, ids=())
+
+
+def columns_and_provinces():
+    """Every column (in their order) and the provinces' ``(code, name)``, in one query: the
+    news list's sidebar and its filter form's two selects."""
+    columns, provinces = [], []
+    for kind, pk, key, name, description, order in COLUMNS_AND_PROVINCES_QUERY.rows():
+        if kind == "column":
+            columns.append(Column(pk=pk, slug=key, name=name, description=description, order=order))
+        else:
+            provinces.append((key, name))
+    columns.sort(key=lambda column: (column.order, column.name))
+    provinces.sort()
+    return columns, provinces
+
+
 class ArticleListView(PublishedArticleListMixin, ListView):
     """``/news/``: every published article, narrowed by ``ArticleFilter``.
 
@@ -193,15 +263,39 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         return self.filterset.qs
 
     @cached_property
+    def columns_and_provinces(self):
+        return columns_and_provinces()
+
+    @cached_property
     def filterset(self):
+        columns, provinces = self.columns_and_provinces
         return ArticleFilter(
             self.request.GET or None,
             queryset=super().get_queryset(),
             request=self.request,
+            columns=columns,
+            provinces=provinces,
         )
+
+    def get_count_function(self):
+        """The stored counts (``published_count``) when the list is every article or one
+        column's (no other filter has a value); else ``COUNT(*)``."""
+        if not set(self.request.GET) - {self.page_kwarg}:
+            return published_count
+        form = self.filterset.form
+        if not form.is_valid():
+            return None
+        used = {name for name, value in form.cleaned_data.items() if value not in (None, "")}
+        if not used:
+            return published_count
+        if used == {"column"}:
+            column_id = self.filterset.column_ids[form.cleaned_data["column"]]
+            return functools.partial(published_count, column_id)
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
+            columns=self.columns_and_provinces[0],
             filterset=self.filterset,
             form=self.filterset.form,
             # As ``form.is_bound``: any parameter, the page number included.
@@ -211,13 +305,10 @@ class ArticleListView(PublishedArticleListMixin, ListView):
             show_filters=True,
             **kwargs,
         )
-        provinces = Division.objects.filter(level=Division.Level.PROVINCE).order_by("code")
+        columns, provinces = self.columns_and_provinces
         context["filter_fields"] = filter_fields(
             self.filterset.form,
-            {
-                "column": [(column.slug, column.name) for column in context["columns"]],
-                "province": list(provinces.values_list("code", "name")),
-            },
+            {"column": [(column.slug, column.name) for column in columns], "province": provinces},
         )
         return context
 
@@ -226,7 +317,13 @@ class ColumnView(PublishedArticleListMixin, ListView):
     """``/news/column/<slug>/``: one column's articles."""
 
     def get_queryset(self):
-        self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
+        # The sidebar lists every column: the page's own is found among them.
+        self.columns = list(Column.objects.all())
+        self.column = next(
+            (column for column in self.columns if column.slug == self.kwargs["slug"]), None
+        )
+        if self.column is None:
+            raise Http404("No column has this address.")
         in_column = super().get_queryset().filter(column=self.column)
         # Pinned articles lead the first page and leave the dated list (on every page, so the
         # count and the pages agree). Expiry needs no cron job: the page's cache time is bounded
@@ -241,6 +338,10 @@ class ColumnView(PublishedArticleListMixin, ListView):
             in_column = in_column.exclude(pk__in=[article.pk for article in self.pinned])
         return in_column
 
+    def get_count_function(self):
+        # The column's stored count, less its pinned articles (listed apart, on page 1).
+        return lambda: published_count(self.column.pk) - len(self.pinned)
+
     def get_context_data(self, **kwargs):
         surrogate.add(
             self.request,
@@ -248,6 +349,7 @@ class ColumnView(PublishedArticleListMixin, ListView):
             *article_keys(self.pinned),
         )
         return super().get_context_data(
+            columns=self.columns,
             column=self.column,
             pinned_articles=self.pinned,
             page_title=self.column.name,

@@ -2,15 +2,20 @@
 
 1. PostgreSQL database ``qxs_bench`` (``BENCH_DATABASE_URL``), created and migrated if missing,
    with the demo and ``BENCH_ARTICLES`` generated articles (``generate_content``, a command of the
-   bench app, adds only what is absent), and Redis on a port of its own when installed.
+   bench app, adds only what is absent), then ``ANALYZE``d; and Redis on a port of its own when
+   installed.
 2. The stack of ``make stack`` (deploy/stack.py: nginx → Varnish → gunicorn, the configuration
    files docker-compose mounts) with ``bench/settings.py`` (production plus ``/bench/hello/``), and
    a second gunicorn with ``bench/settings_cold.py``: every cache off (Django's ``DummyCache``, so
    the app's page cache and every value it keeps miss; nothing in front).
-3. wrk (installed with apt-get when missing), ``BENCH_DURATION`` seconds a round:
+3. wrk (installed with apt-get when missing), ``BENCH_DURATION`` seconds a round, asking for gzip
+   as every browser does (``Accept-Encoding: gzip``; ``BENCH_ACCEPT_ENCODING`` to change it, empty
+   for none):
 
    - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app);
-   - ``static_file``: nginx serving a static file the size of the home page;
+   - ``static_file``: nginx serving a static file the size of the home page, in the same encoding
+     (the home page's bytes, and beside them Varnish's gzipped copy of it, which nginx sends to a
+     client asking for gzip as it sends every collected file's ``.gz``);
    - ``<page>_cold``: each page from the cold gunicorn;
    - ``article_long_tail_cold``: a random published article from the whole archive, a different
      one for each request (``report.lua`` picks from a list of URLs);
@@ -27,7 +32,7 @@ Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATI
 ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200: nginx; Varnish, gunicorn,
 Varnish's admin and the cold gunicorn take the next four), ``BENCH_REDIS_PORT`` (8210),
 ``BENCH_REDIS`` (0: no Redis), ``BENCH_PUBLISHES`` (20), ``BENCH_PAGES`` (comma-separated round
-names, to measure only some).
+names, to measure only some), ``BENCH_ACCEPT_ENCODING`` (gzip).
 """
 
 import json
@@ -65,6 +70,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8200"))
 COLD_PORT = PORT + 4
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "8210"))
 PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "20"))
+# What every request of a round asks for, as a browser does.
+ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip")
+READER = {"Accept-Encoding": ACCEPT_ENCODING} if ACCEPT_ENCODING else {}
 LONG_TAIL_URLS = 20000
 # The pages measured cold, warm in Varnish and warm through the stack.
 PAGES = ("home", "article", "pairs", "meeting", "news_list", "news_list_page_2000")
@@ -103,6 +111,18 @@ def ensure_database():
         version = cursor.fetchone()[0].split()[0]
     connection.close()
     return version
+
+
+def analyze():
+    """``ANALYZE`` the whole database: a freshly generated one has no statistics yet, and the
+    planner's guesses for 100,000 articles picked bad plans until autovacuum came round."""
+    import psycopg2
+
+    connection = psycopg2.connect(DATABASE_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
 
 
 def port_is_free(port):
@@ -222,7 +242,7 @@ def run_wrk(url, headers=None, url_list=None):
     """wrk's numbers for ``url`` (or, with ``url_list``, a random path of that file per
     request, against ``url``'s server)."""
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(LUA)]
-    for name, value in (headers or {}).items():
+    for name, value in {**READER, **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
     env = {**os.environ, "BENCH_URL_LIST": str(url_list)} if url_list else None
     output = subprocess.run(
@@ -241,9 +261,9 @@ def run_wrk(url, headers=None, url_list=None):
 
 
 def is_varnish_hit(url):
-    """Ask twice; True when Varnish answered the second time from its cache."""
-    fetch(url)
-    _status, headers, _body = fetch(url)
+    """Ask twice, as the round will; True when Varnish answered the second time from its cache."""
+    fetch(url, READER)
+    _status, headers, _body = fetch(url, READER)
     return headers.get("X-Cache") == "HIT"
 
 
@@ -266,7 +286,7 @@ def after_publish(stack, pages):
     hits = dict.fromkeys(pages, 0)
     for number in range(PUBLISHES):
         for path in pages.values():
-            fetch(stack.url + path)  # in the cache before the publication
+            fetch(stack.url + path, READER)  # in the cache before the publication
         article.summary = f"基准测试发布 {number}"
         article.save()
         keys = " ".join([surrogate.NEWS, surrogate.HOME, surrogate.article(article.pk)])
@@ -276,7 +296,7 @@ def after_publish(stack, pages):
         urllib.request.urlopen(request, timeout=10).read()
         for name, path in pages.items():
             started = time.perf_counter()
-            status, headers, _body = fetch(stack.url + path)
+            status, headers, _body = fetch(stack.url + path, READER)
             timings[name].append(time.perf_counter() - started)
             errors[name] += status != 200
             # A hit means the purge did not reach the page: reported, never hidden.
@@ -332,7 +352,8 @@ def machine(redis_url, postgres_version):
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}){memory}; "
         f"Python {platform.python_version()}, gunicorn {WORKERS} sync workers, "
         f"PostgreSQL {postgres_version}, {cache}, {'; '.join(versions)}; "
-        f"wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per round"
+        f"wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per round, "
+        f"Accept-Encoding: {ACCEPT_ENCODING or '(none)'}"
     )
 
 
@@ -386,6 +407,8 @@ def main():
         stack.prepare_site(demo=True)
         step(f"generate_content --articles {ARTICLES} (only what is absent)")
         stack.manage("generate_content", "--articles", str(ARTICLES), "--seed", "1")
+        step("ANALYZE")
+        analyze()
         pages, tail, total = pick_urls(stack)
         tail_file = stack.dir / "long-tail-urls.txt"
         tail_file.write_text("\n".join(tail) + "\n")
@@ -398,12 +421,20 @@ def main():
             print(f"    {name:22} {status} {path}")
             if status != 200:
                 raise SystemExit(f"{path} answered {status}")
-        # A static file the size of the home page, served by nginx from the collected files.
+        # A static file the size of the home page, served by nginx from the collected files;
+        # beside it, as collectstatic does for every file, its .gz: Varnish's own gzipped copy.
         _status, _headers, home = fetch(cold_url + "/")
+        _status, headers, home_gzip = fetch(stack.varnish_url + "/", {"Accept-Encoding": "gzip"})
+        if headers.get("Content-Encoding") != "gzip":
+            raise SystemExit("Varnish did not store the home page gzipped (default.vcl)")
         (stack.static_root / "bench").mkdir(exist_ok=True)
         (stack.static_root / "bench" / "home-size.html").write_bytes(home)
+        (stack.static_root / "bench" / "home-size.html.gz").write_bytes(home_gzip)
+        print(f"    home page: {len(home)} bytes, {len(home_gzip)} gzipped")
 
         result = {"machine": machine(redis_url, postgres_version), "articles": total, "pages": {}}
+        # Others' load skews every ratio: the 1-minute load average before and after the rounds.
+        result["load_average"] = {"start": os.getloadavg()[0]}
         step("hello (warming the workers first)")
         run_wrk(stack.gunicorn_url + "/bench/hello/")
         measure(result, "hello", stack.gunicorn_url + "/bench/hello/")
@@ -435,6 +466,7 @@ def main():
             default=None,
         )
         result["worker_rss_mb"] = rss
+        result["load_average"]["end"] = os.getloadavg()[0]
     finally:
         if cold is not None:
             cold.send_signal(signal.SIGTERM)
@@ -446,6 +478,10 @@ def main():
 
     VAR.mkdir(exist_ok=True)
     (VAR / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(f"\n{result['machine']}")
+    load = result["load_average"]
+    print(f"{result['articles']} articles; 1-minute load average ", end="")
+    print(f"{load['start']:.2f} before the rounds, {load['end']:.2f} after")
     print_table(result)
     print(f"biggest worker's resident memory after the run: {rss} MB")
     print(f"\nwritten to {VAR / 'bench.json'}")

@@ -208,10 +208,13 @@ http {{
         )
 
     def prepare_site(self, demo=True):
-        step("migrate, collectstatic" + (", demo content" if demo else ""))
+        step("migrate, collectstatic, purge_site" + (", demo content" if demo else ""))
         self.media_root.mkdir(parents=True, exist_ok=True)
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
+        # As docker-compose's web command: pages of the previous version leave the caches (a
+        # Varnish started by this stack holds none; one left running would).
+        self.manage("purge_site", "--timeout", "1")
         if demo:
             self.manage("load_demo", "-v0")
             self.manage("ensure_superuser")

@@ -350,13 +350,13 @@ def attach_target_years(pairs, until=None):
     return _attach_target_years(pairs, clauses, rows, until)
 
 
-def attach_loaded_target_years(pair, until=None):
+def attach_loaded_target_years(pair, agreements, until=None):
     """``attach_target_years([pair])`` from what its page has loaded already, with no query:
-    ``pair.agreements`` with their clauses prefetched, and ``pair.loaded_activities``."""
+    its ``agreements`` with their ``clause_list``, and ``pair.loaded_activities``."""
     clauses = [
         clause
-        for agreement in pair.agreements.all()
-        for clause in agreement.clauses.all()
+        for agreement in agreements
+        for clause in agreement.clause_list
         if clause.target_min is not None or clause.target_max is not None
     ]
     counts = {}

@@ -6,8 +6,9 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 import functools
 
 from django.apps import apps
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, Value
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Count, DateTimeField, Exists, FilteredRelation, OuterRef, Q, Value
+from django.db.models.functions import Cast
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -79,13 +80,34 @@ def pair_keys(pairs):
     return keys
 
 
-def agreements_with_clauses():
-    return Prefetch(
-        "agreements",
-        queryset=CooperationAgreement.objects.prefetch_related(
-            Prefetch("clauses", queryset=AgreementClause.objects.order_by("order", "pk"))
-        ),
+AGREEMENT_FIELDS = ("id", "pair_id", "title", "signed_on")
+CLAUSE_FIELDS = ("id", "order", "text", "target_kind", "target_min", "target_max")
+
+
+def agreements_with_clauses(pair):
+    """``pair``'s agreements, each with ``clause_list``, in one query: the clauses are joined to
+    their agreement (a left join, so an agreement with no clause still comes), in order."""
+    rows = (
+        CooperationAgreement.objects.filter(pair_id=pair.pk)
+        .order_by("signed_on", "pk", "clauses__order", "clauses__pk")
+        .values_list(*AGREEMENT_FIELDS, *(f"clauses__{name}" for name in CLAUSE_FIELDS))
     )
+    agreements = {}
+    for row in rows:
+        agreement_values, clause_values = row[: len(AGREEMENT_FIELDS)], row[len(AGREEMENT_FIELDS) :]
+        agreement = agreements.get(agreement_values[0])
+        if agreement is None:
+            agreement = CooperationAgreement(
+                **dict(zip(AGREEMENT_FIELDS, agreement_values, strict=True))
+            )
+            agreement.clause_list = []
+            agreements[agreement.pk] = agreement
+        if clause_values[0] is not None:
+            clause = AgreementClause(
+                agreement_id=agreement.pk, **dict(zip(CLAUSE_FIELDS, clause_values, strict=True))
+            )
+            agreement.clause_list.append(clause)
+    return list(agreements.values())
 
 
 class MeetingListView(ListView):
@@ -122,27 +144,44 @@ ArticleAgency = Article.agencies.through
 ArticlePair = Article.pairs.through
 
 
-def _regions_and_honours_query(pk, now):
+def _meeting_facts_query(pk, now):
+    # Each row: kind, id, agency id, five texts, order, one more text (see meeting_facts()).
+    blank, zero = Value(""), Value(0)
     regions = MeetingRegion.objects.filter(meeting_id=pk).values_list(
-        Value("region"), "division_id", "division__code", "division__name"
+        Value("region"),
+        "division_id",
+        zero,
+        "division__code",
+        "division__name",
+        blank,
+        blank,
+        blank,
+        zero,
+        blank,
     )
     honours = AgencyHonour.objects.filter(
         agency__meeting_participations__meeting_id=pk
-    ).values_list(Value("honour"), "agency_id", "honour__name", "honour__name")
-    return regions.order_by().union(honours.order_by(), all=True)
+    ).values_list(
+        Value("honour"), "agency_id", zero, "honour__name", blank, blank, blank, blank, zero, blank
+    )
+    participants = MeetingParticipant.objects.filter(meeting_id=pk).values_list(
+        Value("participant"),
+        "pk",
+        "agency_id",
+        "written_as",
+        "role",
+        "person",
+        "person_title",
+        "remarks",
+        "order",
+        "agency__name",
+    )
+    return regions.order_by().union(honours.order_by(), participants.order_by(), all=True)
 
 
 # The meeting page's queries after the meeting's own, compiled once per process
 # (``qxs.prepared``): building them with the ORM cost more than running them.
-REGIONS_AND_HONOURS_QUERY = PreparedQuery(_regions_and_honours_query)
-PARTICIPANTS = Selection(MeetingParticipant, ("agency", Agency))
-PARTICIPANTS_QUERY = PreparedQuery(
-    lambda pk, now: (
-        MeetingParticipant.objects.filter(meeting_id=pk)
-        .order_by("order", "pk")
-        .values_list(*PARTICIPANTS.names)
-    )
-)
+MEETING_FACTS_QUERY = PreparedQuery(_meeting_facts_query)
 # What ``HelpingPair.objects.with_places()`` reads.
 PAIRS_WITH_PLACES = Selection(
     HelpingPair,
@@ -157,42 +196,60 @@ MEETING_PAIRS_QUERY = PreparedQuery(
 ARTICLE_ROW_FIELDS = model_fields(Article, "id", "title", "published_at", "created_at")
 
 
-def regions_and_honours(meeting):
-    """The meeting's regions, and the honours of its participants by agency, in one ``UNION``."""
-    found_regions, found_honours = [], {}
-    region_url = detail_urls("partnerships:region-detail")
-    for kind, pk, code_or_name, name in REGIONS_AND_HONOURS_QUERY.rows(pk=meeting.pk):
-        if kind == "region":
-            region = Division(pk=pk, code=code_or_name, name=name)
-            region.url = region_url(region.code)
-            found_regions.append(region)
-        else:
-            names = found_honours.setdefault(pk, [])
-            if name not in names:
-                names.append(name)
-    found_regions.sort(key=lambda division: division.code)
-    return found_regions, {pk: sorted(names) for pk, names in found_honours.items()}
-
-
-def participant_groups(meeting, honours=None):
-    """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``.
-
-    Each participant gets ``honours``, the names of its agency's honours (from ``honours``, by
-    agency id), and its agency its ``url``.
+def meeting_facts(meeting):
+    """The meeting's regions, and its participants grouped by role in ``ROLE_ORDER``
+    (``[(label, [...]), ...]``), each with ``honours``, the names of its agency's honours, and
+    its agency with the name and ``url``: one ``UNION`` of regions, honours and participants.
     """
-    honours = honours or {}
+    regions, honours, participants = [], {}, []
+    region_url = detail_urls("partnerships:region-detail")
     agency_url = detail_urls("partnerships:agency-detail")
+    for (
+        kind,
+        pk,
+        agency_id,
+        text1,
+        text2,
+        text3,
+        text4,
+        text5,
+        order,
+        text6,
+    ) in MEETING_FACTS_QUERY.rows(pk=meeting.pk):
+        if kind == "region":
+            region = Division(pk=pk, code=text1, name=text2)
+            region.url = region_url(region.code)
+            regions.append(region)
+        elif kind == "honour":
+            names = honours.setdefault(pk, [])
+            if text1 not in names:
+                names.append(text1)
+        else:
+            participant = MeetingParticipant(
+                pk=pk,
+                meeting_id=meeting.pk,
+                written_as=text1,
+                role=text2,
+                person=text3,
+                person_title=text4,
+                remarks=text5,
+                order=order,
+            )
+            participant.agency = Agency(pk=agency_id, name=text6)
+            participant.agency.url = agency_url(agency_id)
+            participants.append(participant)
+    regions.sort(key=lambda division: division.code)
+    participants.sort(key=lambda participant: (participant.order, participant.pk))
     by_role = {}
-    for row in PARTICIPANTS_QUERY.rows(pk=meeting.pk):
-        participant, _rest = PARTICIPANTS.instances(row)
-        participant.honours = honours.get(participant.agency_id, [])
-        participant.agency.url = agency_url(participant.agency_id)
+    for participant in participants:
+        participant.honours = sorted(honours.get(participant.agency_id, []))
         by_role.setdefault(participant.role, []).append(participant)
-    return [
+    groups = [
         (MeetingParticipant.Role(role).label, by_role[role])
         for role in ROLE_ORDER
         if role in by_role
     ]
+    return regions, groups
 
 
 class MeetingDetailView(DetailView):
@@ -200,8 +257,7 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        regions, honours = regions_and_honours(meeting)
-        groups = participant_groups(meeting, honours)
+        regions, groups = meeting_facts(meeting)
         pairs = link_pairs(
             [PAIRS_WITH_PLACES.instances(row)[0] for row in MEETING_PAIRS_QUERY.rows(pk=meeting.pk)]
         )
@@ -320,7 +376,7 @@ class PairListView(LargeArchivePaginationMixin, ListView):
 
 class PairDetailView(DetailView):
     context_object_name = "pair"
-    queryset = HelpingPair.objects.with_agencies().prefetch_related(agreements_with_clauses())
+    queryset = HelpingPair.objects.with_agencies()
 
     def get_context_data(self, **kwargs):
         pair = self.object
@@ -342,7 +398,8 @@ class PairDetailView(DetailView):
         for activity in activities:
             activity.article = getattr(activity, "report", None)
         pair.loaded_activities = activities
-        attach_loaded_target_years(pair, until=None)
+        agreements = agreements_with_clauses(pair)
+        attach_loaded_target_years(pair, agreements, until=None)
         years = {}
         for target in pair.target_years:
             years.setdefault(target.year, []).append(target)
@@ -356,6 +413,7 @@ class PairDetailView(DetailView):
         )
         return super().get_context_data(
             activities=activities,
+            agreements=agreements,
             target_years=sorted(years.items()),
             articles=articles,
             **kwargs,
@@ -406,20 +464,33 @@ class AgencyDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         agency = self.object
+        # Its honours, the agencies under it and its newest news, in one statement: rows of
+        # (kind, pk, name or title, published_at, created_at).
+        no_time = Cast(Value(None), DateTimeField())  # typed, as UNION on PostgreSQL needs
         honours = AgencyHonour.objects.filter(agency_id=agency.pk).values_list(
-            Value("honour"), "honour_id", "honour__name"
+            Value("honour"), "honour_id", "honour__name", no_time, no_time
         )
         children = Agency.objects.filter(parent_id=agency.pk).values_list(
-            Value("child"), "pk", "name"
+            Value("child"), "pk", "name", no_time, no_time
         )
-        agency.honour_names, agency.child_agencies = [], []
-        for kind, pk, name in honours.order_by().union(children.order_by(), all=True):
+        about_agency = ArticleAgency.objects.filter(article_id=OuterRef("pk"), agency_id=agency.pk)
+        news = Article.objects.filter(pk__in=newest_article_ids(Exists(about_agency))).values_list(
+            Value("article"), "pk", "title", "published_at", "created_at"
+        )
+        agency.honour_names, agency.child_agencies, articles = [], [], []
+        rows = honours.order_by().union(children.order_by(), news.order_by(), all=True)
+        for kind, pk, name, published_at, created_at in rows:
             if kind == "honour":
                 agency.honour_names.append(name)
-            else:
+            elif kind == "child":
                 agency.child_agencies.append(Agency(pk=pk, name=name))
+            else:
+                articles.append(
+                    Article(pk=pk, title=name, published_at=published_at, created_at=created_at)
+                )
         agency.honour_names.sort()
         agency.child_agencies.sort(key=lambda child: child.name)
+        articles.sort(key=lambda article: (article.published_at, article.pk), reverse=True)
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
@@ -427,10 +498,6 @@ class AgencyDetailView(DetailView):
             list(HelpingPair.objects.with_places().select_related("meeting").involving([agency.pk]))
         )
         participations = list(participations)
-        about_agency = ArticleAgency.objects.filter(article_id=OuterRef("pk"), agency_id=agency.pk)
-        articles = list(
-            published_articles().filter(pk__in=newest_article_ids(Exists(about_agency)))
-        )
         surrogate.add(
             self.request,
             surrogate.agency(agency.pk),
@@ -455,6 +522,20 @@ class RegionDetailView(DetailView):
     slug_field = "code"
     slug_url_kwarg = "code"
     template_name = "partnerships/division_detail.html"
+
+    def get_object(self, queryset=None):
+        """The division and the divisions under it, in one query."""
+        code = self.kwargs[self.slug_url_kwarg]
+        rows = self.get_queryset().filter(Q(code=code) | Q(parent__code=code)).order_by("code")
+        division, self.children = None, []
+        for row in rows:
+            if row.code == code:
+                division = row
+            else:
+                self.children.append(row)
+        if division is None:
+            raise Http404(_("没有这个行政区划。"))
+        return division
 
     def get_context_data(self, **kwargs):
         division = self.object
@@ -485,7 +566,7 @@ class RegionDetailView(DetailView):
             *(surrogate.meeting(meeting.pk) for meeting in meetings),
         )
         return super().get_context_data(
-            children=division.children.order_by("code"),
+            children=self.children,
             agencies=agencies,
             pairs=pairs,
             meetings=meetings,

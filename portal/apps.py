@@ -11,6 +11,12 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # Content changes purge the cached pages that show them (qxs/purge.py).
-        from . import purges
+        from qxs import cache
+
+        from . import models, purges
 
         purges.connect()
+        # Every page shows the identity: read with the next scheduled change, in one query.
+        cache.register_site_wide(
+            models.SITE_WIDE_NAME, models.site_identity_expressions, models.site_identity_from
+        )

@@ -2,8 +2,10 @@
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
+
+from qxs.cache import site_wide
 
 
 class SiteIdentity(models.Model):
@@ -77,10 +79,28 @@ class SiteIdentity(models.Model):
         """The site identity, from the cache when possible (one query at most).
 
         Without a saved row an unsaved default is returned (and cached), so a fresh site
-        still has a footer and never queries on every page.
+        still has a footer and never queries on every page. The query is the site-wide one
+        (``qxs.cache.site_wide``), which also reads the page's expiry.
         """
         identity = cache.get(cls.CACHE_KEY)
         if identity is None:
-            identity = cls.objects.filter(pk=1).first() or cls(pk=1)
+            identity = site_wide(SITE_WIDE_NAME)
             cache.set(cls.CACHE_KEY, identity, cls.CACHE_TIMEOUT)
         return identity
+
+
+# How the site identity is read with the other site-wide values (registered in PortalConfig).
+SITE_WIDE_NAME = "site_identity"
+IDENTITY_FIELDS = tuple(field.attname for field in SiteIdentity._meta.concrete_fields)
+
+
+def site_identity_expressions():
+    """Each field of the identity's row as a scalar subquery (NULL before it is first saved)."""
+    row = SiteIdentity.objects.filter(pk=1)
+    return {name: Subquery(row.values(name)) for name in IDENTITY_FIELDS}
+
+
+def site_identity_from(values):
+    if values["id"] is None:
+        return SiteIdentity(pk=1)
+    return SiteIdentity.from_db("default", IDENTITY_FIELDS, [values[n] for n in IDENTITY_FIELDS])

@@ -15,7 +15,7 @@ from qxs.prepared import PreparedQuery
 from qxs.rows import Selection
 from topics.models import Topic
 
-from .sitemaps import sitemaps
+from .sitemaps import measured_sections, sitemaps
 
 # Current topics shown on the home page, at most.
 HOME_TOPICS = 4
@@ -259,7 +259,7 @@ def sitemap_index(request):
     """``/sitemap.xml``: Django's sitemap index, named by every section's surrogate keys."""
     for section in sitemaps.values():
         surrogate.add(request, *section.surrogate_keys)
-    return sitemap_views.index(request, sitemaps, sitemap_url_name="sitemap-section")
+    return sitemap_views.index(request, measured_sections(), sitemap_url_name="sitemap-section")
 
 
 def sitemap_section(request, section):

@@ -21,12 +21,14 @@ Time is the other way content changes: a published article with a future ``publi
 appears when its time comes, one with a past ``unpublish_at`` (定时下线) leaves, and a pin
 expires, all with no write at all. So nothing is kept past the next scheduled change, and no
 page past ``QXS_PAGE_CACHE_SECONDS`` (600 s by default); ``s-maxage`` tells Varnish the same,
-which is why scheduled changes need no purge.
+which is why scheduled changes need no purge. The next scheduled change is read with the other
+values every page needs (the site identity) in one statement per request (:func:`site_wide`).
 
 A cache error is a miss: the site serves from the database when Redis is down
 (``qxs.cache_backends.ResilientRedisCache``).
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -41,10 +43,12 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 
 from . import surrogate
+from .prepared import PreparedQuery, select
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +60,8 @@ NEXT_CHANGE_KEY = "qxs:next-change:{generation}"
 VALUE_KEY = "qxs:generation:{generation}:{name}"
 PAGE_KEY = "qxs:page:{digest}"
 NO_SCHEDULED = 0.0
+# The name of the next scheduled change among the site-wide values (``site_wide``).
+NEXT_CHANGE = "next_change"
 # How long browsers keep a public page without asking again (at most s-maxage).
 BROWSER_SECONDS = 60
 
@@ -211,23 +217,99 @@ def _cache_set(key, value, timeout):
         logger.warning("cache write failed for %s", key, exc_info=True)
 
 
-# What tells the next time public content changes by the clock alone: functions that return a
-# datetime or None, registered by the apps (``register_schedule``), so this package imports none.
+# What tells the next time public content changes by the clock alone (``register_schedule``),
+# and other values every page reads (``register_site_wide``), registered by the apps, so this
+# package imports none.
 _schedules = []
+_site_wide = {}
+# What this request has read of them already (set by PublicPageCacheMiddleware; None outside a
+# request).
+_read_in_request = contextvars.ContextVar("qxs_site_wide_values", default=None)
 
 
-def register_schedule(next_change):
-    """Make ``next_change()`` (a datetime or ``None``) bound every cached page and value: an app
-    whose content appears or goes at a set time (scheduled publication, 定时下线, pin expiry)
-    registers how to find the next such time, in its ``AppConfig.ready()``."""
-    if next_change not in _schedules:
-        _schedules.append(next_change)
+def register_schedule(next_times):
+    """Make the times of ``next_times(now)`` bound every cached page and value: an app whose
+    content appears or goes at a set time (scheduled publication, 定时下线, pin expiry) registers
+    it in its ``AppConfig.ready()``.
+
+    ``next_times(now)`` returns ``{name: expression}``, each a scalar subquery giving the next
+    such time after ``now`` (or NULL). Expressions rather than a function that queries, so they
+    are all read in the one statement of :func:`site_wide`.
+    """
+    if next_times not in _schedules:
+        _schedules.append(next_times)
+
+
+def register_site_wide(name, expressions, load):
+    """Read a value every public page needs (the site identity) with the next scheduled change,
+    in the one statement of :func:`site_wide`; register it in ``AppConfig.ready()``. ``name``
+    has no double underscore (it prefixes the statement's column names).
+
+    ``expressions()`` returns ``{alias: expression}``, each a scalar subquery (a statement
+    with no table has one row even when they find nothing); ``load(values)`` turns what they
+    selected, ``{alias: value}``, into the value of ``site_wide(name)``.
+    """
+    _site_wide[name] = (expressions, load)
+
+
+def _site_wide_query(now):
+    """One statement with no table selecting every site-wide expression, named
+    ``<value>__<alias>`` (``schedule__<n>_<name>`` for the schedules)."""
+    expressions = {}
+    for number, next_times in enumerate(_schedules):
+        for alias, expression in next_times(now).items():
+            expressions[f"schedule__{number}_{alias}"] = expression
+    for name, (build, _load) in _site_wide.items():
+        for alias, expression in build().items():
+            expressions[f"{name}__{alias}"] = expression
+    return select(expressions)
+
+
+_SITE_WIDE_QUERY = PreparedQuery(_site_wide_query, ids=())
+
+
+def _read_site_wide():
+    """Every site-wide value, read in one statement."""
+    if not _schedules and not _site_wide:
+        return {NEXT_CHANGE: NO_SCHEDULED}
+    (row,) = _SITE_WIDE_QUERY.rows(now=timezone.now())
+    selected = {}
+    for column, value in zip(_SITE_WIDE_QUERY.columns(), row, strict=True):
+        name, alias = column.split("__", 1)
+        selected.setdefault(name, {})[alias] = value
+    values = {NEXT_CHANGE: earliest_timestamp(selected.pop("schedule", {}).values())}
+    for name, (_build, load) in _site_wide.items():
+        values[name] = load(selected.get(name, {}))
+    return values
+
+
+def site_wide(name):
+    """A site-wide value: ``NEXT_CHANGE`` (the Unix time of the next scheduled change of public
+    content, or ``NO_SCHEDULED``) or a name given to ``register_site_wide``.
+
+    The first call in a request reads them all in one statement and the others reuse it, so a
+    page pays one query for its expiry and its chrome together, whichever asks first. Nothing
+    is kept past the request: callers keep what they may (per generation, or until a save).
+    """
+    known = _read_in_request.get()
+    if known is not None and name in known:
+        return known[name]
+    values = _read_site_wide()
+    if known is not None:
+        known.update(values)
+    return values[name]
+
+
+def earliest_timestamp(times):
+    """The Unix time of the earliest of ``times`` (datetimes or ``None``), or ``NO_SCHEDULED``."""
+    times = [when for when in times if when]
+    return min(times).timestamp() if times else NO_SCHEDULED
 
 
 def next_change_timestamp(generation):
     """The Unix time of the next scheduled change of public content, or ``NO_SCHEDULED``: the
-    earliest of the registered schedules (for articles, ``Article.objects.next_change()``: the
-    earliest publication, unpublication or pin expiry still to come).
+    earliest of the registered schedules (for articles, ``Article.objects.scheduled_times()``:
+    the earliest publication, unpublication, 头条 or pin expiry still to come).
 
     Kept per generation (a new schedule is a write, which starts a new one) and read again once
     the time it names has passed.
@@ -235,8 +317,7 @@ def next_change_timestamp(generation):
     key = NEXT_CHANGE_KEY.format(generation=generation)
     value = _cache_get(key) if generation is not None else None
     if value is None or (value != NO_SCHEDULED and value <= time.time()):
-        times = [when for when in (next_change() for next_change in _schedules) if when]
-        value = min(times).timestamp() if times else NO_SCHEDULED
+        value = site_wide(NEXT_CHANGE)
         if generation is not None:
             _cache_set(key, value, 24 * 3600)
     return value
@@ -378,6 +459,14 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.path.startswith(_passed_through_prefixes()):
             return self.get_response(request)
+        # The site-wide values (``site_wide``) are read at most once for the whole request.
+        token = _read_in_request.set({})
+        try:
+            return self._handle(request)
+        finally:
+            _read_in_request.reset(token)
+
+    def _handle(self, request):
         if request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
             self._after_write(request, response)

@@ -5,7 +5,8 @@ page with ``OFFSET``, which makes PostgreSQL read (and throw away) every full ro
 ``LargeArchivePaginator`` changes two things and keeps the exact page numbers:
 
 - The count is cached until public content changes or the next scheduled publication
-  (``qxs.cache.cached_for_generation``), under a key the view gives (its path and filters).
+  (``qxs.cache.cached_for_generation``), under a key the view gives (its path and filters); the
+  view may also give a cheaper way to count (``count_function``, e.g. stored counts).
 - A deep page is fetched in two steps: the page's primary keys first, which PostgreSQL reads from
   the ``(status, published_at, id)`` index alone however deep the offset, then those rows. The
   first pages (offset under ``SHALLOW_OFFSET``) are one plain query.
@@ -35,16 +36,18 @@ class LargeArchivePaginator(Paginator):
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.count_key = kwargs.pop("count_key", None)
+        self.count_function = kwargs.pop("count_function", None)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
 
     @cached_property
     def count(self):
+        """``count_function()`` when given (a count the view has cheaper than ``COUNT(*)``),
+        else the object list's count."""
+        count = self.count_function or (lambda: Paginator.count.func(self))
         if self.count_key is None:
-            return super().count
+            return count()
         digest = hashlib.sha256(self.count_key.encode()).hexdigest()[:32]
-        return cached_for_generation(
-            f"paginator-count:{digest}", lambda: Paginator.count.func(self)
-        )
+        return cached_for_generation(f"paginator-count:{digest}", count)
 
     def page(self, number):
         """The page; a deep page reads its keys from the index first (see the module docstring)."""
@@ -81,8 +84,13 @@ class LargeArchivePaginationMixin:
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_key=self.get_count_key(),
+            count_function=self.get_count_function(),
             **kwargs,
         )
+
+    def get_count_function(self):
+        """A function giving the list's count more cheaply than ``COUNT(*)``, or ``None``."""
+        return None
 
     def get_count_key(self):
         """The list's identity for the cached count: path and query string without the page."""

@@ -11,6 +11,7 @@ import datetime
 import time
 
 from django.db import connections
+from django.db.models.sql import Query
 
 # Values no real query holds, found again among the compiled parameters.
 _FIRST_ID = -734_001_123
@@ -18,9 +19,10 @@ _NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=datetime.UTC)
 
 
 class PreparedQuery:
-    """``build(**arguments)`` returns a ``values_list()`` QuerySet; :meth:`rows` runs it for
-    real values. The arguments are ids named in ``ids`` and the time ``now``, which ``build``
-    must use only as query parameters (in filters), never to choose the query's shape."""
+    """``build(**arguments)`` returns a ``values_list()`` QuerySet (or a bare ``sql.Query``, as
+    for a statement with no table: see :func:`select`); :meth:`rows` runs it for real values.
+    The arguments are ids named in ``ids`` and the time ``now``, which ``build`` must use only
+    as query parameters (in filters), never to choose the query's shape."""
 
     def __init__(self, build, ids=("pk",), using="default"):
         self.build = build
@@ -28,18 +30,21 @@ class PreparedQuery:
         self.using = using
         self._compiled = {}
 
+    def _query(self):
+        built = self.build(now=_NOW, **self.ids)
+        return getattr(built, "query", built)
+
     def _compile(self, connection):
         key = (connection.vendor, connection.settings_dict["NAME"])
         compiled = self._compiled.get(key)
         if compiled is None:
-            queryset = self.build(now=_NOW, **self.ids)
-            compiler = queryset.query.get_compiler(using=self.using)
+            compiler = self._query().get_compiler(using=self.using)
             sql, params = compiler.as_sql()
             # Built a second time a moment later, the query must not change: anything that does
             # (a time read while building, say ``published()`` without ``now``) would be frozen
             # into the SQL for the life of the process.
             time.sleep(0.000_01)
-            again = self.build(now=_NOW, **self.ids).query.get_compiler(using=self.using).as_sql()
+            again = self._query().get_compiler(using=self.using).as_sql()
             if (sql, list(params)) != (again[0], list(again[1])):
                 raise ValueError(f"{self.build.__name__} builds a query that changes with time")
             now = connection.ops.adapt_datetimefield_value(_NOW)
@@ -62,6 +67,11 @@ class PreparedQuery:
             compiled = self._compiled[key] = (sql, list(params), slots, compiler, converters)
         return compiled
 
+    def columns(self):
+        """The names of the statement's columns, in order (the aliases of ``select()``)."""
+        compiler = self._compile(connections[self.using])[3]
+        return [alias for _expression, _sql, alias in compiler.select]
+
     def rows(self, now=None, **ids):
         connection = connections[self.using]
         sql, params, slots, compiler, converters = self._compile(connection)
@@ -76,3 +86,12 @@ class PreparedQuery:
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
+
+
+def select(expressions):
+    """A ``SELECT`` of ``expressions`` (``{alias: expression}``, scalar subqueries, say)
+    with no table: one row whatever the expressions find. A ``PreparedQuery`` may build it."""
+    query = Query(None)
+    for alias, expression in expressions.items():
+        query.add_annotation(expression, alias)
+    return query

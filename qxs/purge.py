@@ -95,6 +95,16 @@ def flush(timeout=10.0):
     return sender.flush(timeout)
 
 
+def purge_now(*keys, timeout=None):
+    """Purge ``keys`` from every cache in ``QXS_VARNISH_URLS`` now, once, without the queue.
+
+    For commands that must know the outcome (``manage.py purge_site``). Returns
+    ``{url: error}`` for the caches that could not be purged (unreachable, or an answer other
+    than 2xx); empty when every cache was purged.
+    """
+    return sender.send_now(_present(keys), timeout)
+
+
 def _batches(keys):
     """``keys`` sorted and cut into header values short enough for Varnish."""
     batch, length = [], 0
@@ -141,6 +151,18 @@ class PurgeSender:
                 except queue.Full:
                     self._finished()
                     logger.error("purge queue full, purge of %s to %s dropped", header, url)
+
+    def send_now(self, keys, timeout=None):
+        """One attempt per cache, in this thread; ``{url: error}`` of the ones that failed."""
+        failed = {}
+        for url in getattr(settings, "QXS_VARNISH_URLS", ()) or ():
+            for header in _batches(keys):
+                try:
+                    self._request(url, header, timeout)
+                except Exception as exc:
+                    failed[url] = exc
+                    break
+        return failed
 
     def flush(self, timeout=10.0):
         deadline = time.monotonic() + timeout
@@ -205,12 +227,12 @@ class PurgeSender:
             logger.error("purge of %s to %s failed (%s), giving up", header, url, exc)
         self._finished()
 
-    def _request(self, url, header):
+    def _request(self, url, header, timeout=None):
         parts = urlsplit(url)
         request = urllib.request.Request(
             f"{parts.scheme}://{parts.netloc}/", method="PURGE", headers={HEADER: header}
         )
-        with self._opener.open(request, timeout=self.timeout) as response:
+        with self._opener.open(request, timeout=timeout or self.timeout) as response:
             response.read()
 
 

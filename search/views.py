@@ -1,6 +1,7 @@
 import time
 
 from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -17,6 +18,19 @@ from .text import html_to_text
 PER_PAGE = 10
 
 
+def log_search(term, result_count, took_ms):
+    """One row in the query log. On PostgreSQL its commit does not wait for the disk: a crash
+    may lose the last few searches, and no reader waits for a flush of the log."""
+    if connection.vendor != "postgresql":
+        SearchQueryLog.objects.create(term=term, result_count=result_count, took_ms=took_ms)
+        return
+    # SET LOCAL lasts until the end of the transaction: this one, or the caller's.
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        SearchQueryLog.objects.create(term=term, result_count=result_count, took_ms=took_ms)
+
+
 @never_cache
 @limit_searches
 @folding_hourly
@@ -26,7 +40,8 @@ def search(request):
     Never stored in the public page cache, so every search reaches the query log.
 
     Queries: the column choices, the matching ids with their rank (none when that list is
-    cached), the page's articles, their tags and (on the first page) the log entry; plus one
+    cached), the page's articles, their tags and (on the first page) the log entry (on
+    PostgreSQL after a ``SET LOCAL``, see :func:`log_search`); plus one
     query each for agencies and synonyms when their cache is cold, and one for the next scheduled
     publication after a content change.
     """
@@ -55,15 +70,17 @@ def search(request):
     took_ms = round((time.perf_counter() - started) * 1000)
     promoted = []
     if page_obj.number == 1:
-        SearchQueryLog.objects.create(
-            term=parsed.text, result_count=paginator.count, took_ms=took_ms
-        )
+        log_search(parsed.text, paginator.count, took_ms)
         promoted = promoted_items(parsed.text)
 
     needles = parsed.needles
     for article in results:
         article.highlighted_title = highlight(article.title, needles)
-        article.snippet = snippet([article.summary, html_to_text(article.body)], needles)
+        # The summary when it matches (most often), the body's text only when it does not.
+        texts = [article.summary]
+        if not match_spans(article.summary, needles):
+            texts.append(html_to_text(article.body))
+        article.snippet = snippet(texts, needles)
         # Tags are searched too: show the ones that matched, so a reader sees why.
         article.matched_tags = [
             highlight(tag.name, needles)

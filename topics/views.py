@@ -5,14 +5,15 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import ListView
+from taggit.models import Tag
 
-from articles.models import Article, TaggedArticle
+from articles.models import Article, Column, TaggedArticle
 from articles.purges import is_public
 from partnerships.models import HelpingPair
 from partnerships.views import pair_keys
 from qxs import surrogate
 
-from .models import Topic, TopicEntry
+from .models import Topic, TopicSection
 
 ARTICLE_FIELDS = (
     "title",
@@ -48,24 +49,63 @@ class TopicListView(ListView):
         return context
 
 
+# What the section query reads, each in its model's field order (as ``Model.from_db`` wants).
+
+
+def _in_model_order(model, names):
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
+
+
+SECTION_FIELDS = _in_model_order(TopicSection, {"id", "title", "order", "tag_id", "tag_limit"})
+TAG_FIELDS = _in_model_order(Tag, {"id", "name", "slug"})
+ENTRY_ARTICLE_FIELDS = _in_model_order(
+    Article, {"id", *(name for name in ARTICLE_FIELDS if "__" not in name)}
+)
+COLUMN_FIELDS = ("name", "slug")
+
+
+def _sections_with_entries(topic):
+    """The topic's sections in order, each with ``chosen``: the articles chosen by hand, in
+    their order (public or not), from one query (sections left-joined to their entries)."""
+    rows = (
+        TopicSection.objects.filter(topic=topic)
+        .order_by("order", "pk", "entries__position", "entries__pk")
+        .values_list(
+            *SECTION_FIELDS,
+            *(f"tag__{name}" for name in TAG_FIELDS),
+            *(f"entries__article__{name}" for name in ENTRY_ARTICLE_FIELDS),
+            *(f"entries__article__column__{name}" for name in COLUMN_FIELDS),
+        )
+    )
+    sections = {}
+    for row in rows:
+        section_values, row = row[: len(SECTION_FIELDS)], row[len(SECTION_FIELDS) :]
+        tag_values, row = row[: len(TAG_FIELDS)], row[len(TAG_FIELDS) :]
+        article_values, column_values = row[: len(ENTRY_ARTICLE_FIELDS)], row[-2:]
+        section = sections.get(section_values[0])
+        if section is None:
+            section = TopicSection.from_db("default", SECTION_FIELDS, section_values)
+            section.tag = Tag.from_db("default", TAG_FIELDS, tag_values) if tag_values[0] else None
+            section.chosen = []
+            sections[section.pk] = section
+        if article_values[0] is not None:
+            article = Article.from_db("default", ENTRY_ARTICLE_FIELDS, article_values)
+            article.column = Column(name=column_values[0], slug=column_values[1])
+            section.chosen.append(article)
+    return list(sections.values())
+
+
 def section_articles(topic):
     """``topic.sections`` with ``section.shown``: its public articles, those chosen by hand
-    first (in their order), then the newest with its tag. Three queries whatever the number
+    first (in their order), then the newest with its tag. Two queries whatever the number
     of sections. Also returns the surrogate keys of what the page depends on."""
-    sections = list(topic.sections.select_related("tag").order_by("order", "pk"))
-    entries = (
-        TopicEntry.objects.filter(section__topic=topic)
-        .select_related("article__column")
-        .only("section_id", "position", *(f"article__{name}" for name in ARTICLE_FIELDS))
-        .order_by("section_id", "position", "pk")
-    )
+    sections = _sections_with_entries(topic)
     chosen = {}
     # An entry not public yet still names its article: the page changes when it is published.
     keys = []
-    for entry in entries:
-        keys.append(surrogate.article(entry.article_id))
-        if is_public(entry.article):
-            chosen.setdefault(entry.section_id, []).append(entry.article)
+    for section in sections:
+        keys += [surrogate.article(article.pk) for article in section.chosen]
+        chosen[section.pk] = [article for article in section.chosen if is_public(article)]
     tagged = {}
     tag_sections = [section for section in sections if section.tag_id]
     if tag_sections:

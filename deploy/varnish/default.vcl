@@ -100,6 +100,8 @@ sub vcl_recv {
     # ... and sort the rest, so ?a=1&b=2 and ?b=2&a=1 are one object.
     set req.url = std.querysort(req.url);
 
+    # The mark of the gzipped copy is set in vcl_hash, never by a client.
+    unset req.http.X-Qxs-Gzip;
     return (hash);
 }
 
@@ -112,6 +114,13 @@ sub vcl_hash {
         hash_data(server.ip);
     }
     hash_data(req.http.X-Forwarded-Proto);
+    # A page is kept in two copies at most, each sent as it is stored: gzipped for clients that
+    # take gzip (every browser), plain for the others (vcl_backend_response). After vcl_recv,
+    # Varnish has reduced Accept-Encoding to "gzip" or nothing.
+    if (req.http.Accept-Encoding == "gzip") {
+        set req.http.X-Qxs-Gzip = "1";
+        hash_data("gzip");
+    }
     return (lookup);
 }
 
@@ -144,6 +153,14 @@ sub vcl_backend_response {
     }
     # Kept a day past its TTL, to be served only while the backend is sick (see vcl_recv).
     set beresp.grace = 24h;
+    # The copy for clients that take gzip is stored compressed, once, and sent as it is (nginx
+    # leaves an encoded answer alone), where nginx would otherwise compress the page again for
+    # each reader. The plain copy is sent as it is too (see vcl_hash).
+    if (bereq.http.X-Qxs-Gzip && !beresp.http.Content-Encoding
+        && (beresp.http.Content-Type ~ "^(text/|image/svg\+xml)"
+            || beresp.http.Content-Type ~ "^application/(json|javascript|(rss\+|atom\+)?xml)")) {
+        set beresp.do_gzip = true;
+    }
     return (deliver);
 }
 
@@ -157,6 +174,10 @@ sub vcl_deliver {
     }
     unset resp.http.Via;
     unset resp.http.X-Varnish;
+    # Internal: the surrogate keys are for purging here (a page may carry hundreds), and which
+    # server the app runs on is nobody's business.
+    unset resp.http.xkey;
+    unset resp.http.Server;
 }
 
 # The backend is down (sick, refused, timed out) and nothing is cached: the app's 503 page, in

@@ -60,3 +60,20 @@ def test_the_table_compares_warm_rounds_with_the_static_file(capsys):
     lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
     assert lines["home_cold"][3] == "0.10"
     assert lines["home_stack"][1:5] == ["yes", "5000.0", "5.00", "0.50"]
+
+
+def test_every_round_asks_for_gzip_as_a_browser_does(monkeypatch):
+    """wrk sends Accept-Encoding: gzip (BENCH_ACCEPT_ENCODING) on every round, warm or cold."""
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        seen["command"] = command
+        line = (
+            'BENCH {"requests": 1, "duration_us": 1000000, "p50_us": 1, "p99_us": 1, "errors": 0}'
+        )
+        return subprocess.CompletedProcess(command, 0, stdout=line + "\n")
+
+    monkeypatch.setattr(run.subprocess, "run", fake_run)
+    run.run_wrk("http://127.0.0.1:1/")
+    command = seen["command"]
+    assert command[command.index("-H") + 1] == "Accept-Encoding: gzip"

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -218,6 +219,30 @@ def test_site_identity_is_read_once_then_from_the_cache():
     assert SiteIdentity.objects.count() == 1
 
 
+@pytest.mark.parametrize("saved", [True, False], ids=["saved identity", "no identity yet"])
+def test_a_cold_page_reads_its_identity_and_its_expiry_in_one_query(client, settings, saved):
+    """With nothing cached anywhere, the footer's identity and the page's ``s-maxage`` (the
+    next scheduled publication) come from one statement, saved identity or not."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.QXS_APP_PAGE_CACHE = False
+    if saved:
+        SiteIdentity.objects.create(sponsor="齐齐哈尔市质量技术监督局")
+    now = timezone.now()
+    ArticleFactory(title="已发布")
+    ArticleFactory(published_at=now + datetime.timedelta(seconds=90))
+    with time_machine.travel(now, tick=False), CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/")
+    page = response.content.decode()
+    assert "已发布" in page
+    assert ("齐齐哈尔市质量技术监督局" in page) is saved
+    assert "s-maxage=90" in response["Cache-Control"]
+    statements = [query["sql"] for query in queries.captured_queries]
+    identity = [sql for sql in statements if "qxs_siteidentity" in sql]
+    schedule = [sql for sql in statements if "pinned_until" in sql]
+    assert len(identity) == 1
+    assert schedule == identity
+
+
 def test_site_identity_admin_edits_the_single_row(client):
     admin = UserFactory(username="boss", is_staff=True, is_superuser=True)
     client.force_login(admin)
@@ -279,6 +304,32 @@ def test_sitemap_query_count_does_not_grow(client, count_queries):
     add(30)
     large = len(count_queries(client, "/sitemap-articles.xml"))
     assert small == large <= 4
+
+
+def test_the_sitemap_index_finds_the_latest_change_without_loading_every_article(client):
+    """The articles' section's ``<lastmod>`` is the newest change of a listed article, read
+    with ``MAX()``; the section sizes are counted in the same statement (Django's index would
+    call ``lastmod()`` on every published article)."""
+    column = ColumnFactory(slug="work")
+    older, newer = ArticleFactory(column=column), ArticleFactory(column=column)
+    Article.objects.filter(pk=older.pk).update(updated_at=at(2020, 1, 1))
+    Article.objects.filter(pk=newer.pk).update(updated_at=at(2021, 3, 4))
+    stub = ArticleFactory(column=column, is_stub=True, body="")
+    Article.objects.filter(pk=stub.pk).update(updated_at=at(2024, 1, 1))  # not listed
+    MeetingFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sitemap.xml")
+    index = ET.fromstring(response.content)
+    lastmods = {
+        entry.find(f"{SITEMAP}loc").text: entry.find(f"{SITEMAP}lastmod")
+        for entry in index.iter(f"{SITEMAP}sitemap")
+    }
+    assert lastmods["http://testserver/sitemap-articles.xml"].text.startswith("2021-03-0")
+    statements = [query["sql"] for query in queries.captured_queries]
+    article_rows = [sql for sql in statements if '"articles_article"."updated_at"' in sql]
+    assert article_rows == []
+    measured = [sql for sql in statements if "MAX(" in sql]
+    assert len(measured) == 1 and measured[0].count("COUNT(") == 4
 
 
 def test_robots_txt_points_to_the_sitemap(client):

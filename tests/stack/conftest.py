@@ -2,8 +2,9 @@
 
 nginx 8150, Varnish 8151, gunicorn 8152, Varnish admin 8153 (``STACK_TEST_PORT`` moves them all),
 PostgreSQL through a TCP proxy on 8159 that the outage test cuts (the machine's PostgreSQL itself
-is never stopped), Redis database 6. Run with ``make stack-test`` (``-m stack``); plain
-``make test`` deselects them.
+is never stopped), database ``qxs_stack_test`` (``STACK_TEST_DATABASE``), Redis database 6
+(``STACK_TEST_REDIS_URL``). Run with ``make stack-test`` (``-m stack``); plain ``make test``
+deselects them.
 """
 
 import json
@@ -20,7 +21,7 @@ from tests.reliability.servers import TcpProxy
 PORT = int(os.environ.get("STACK_TEST_PORT", "8150"))
 PROXY_PORT = PORT + 9
 SERVER_URL = os.environ.get("STACK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "qxs_stack_test"
+DATABASE = os.environ.get("STACK_TEST_DATABASE", "qxs_stack_test")
 REDIS_URL = os.environ.get("STACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 EDITOR = ("stack-editor", "stack-editor-password-1234")
 

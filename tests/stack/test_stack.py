@@ -5,6 +5,7 @@ default.vcl), ``X-Served-By`` only by nginx's /static/ and /media/ locations; th
 a header they then check.
 """
 
+import gzip
 import http.client
 import io
 import re
@@ -291,6 +292,73 @@ def test_static_files_are_served_by_nginx_with_long_cache_headers(stack):
     assert content
     assert headers["X-Served-By"] == "nginx"
     assert "max-age=31536000" in headers["Cache-Control"]
+
+
+def test_static_files_are_sent_precompressed_to_a_browser(stack):
+    """collectstatic's .gz beside each file, sent as it is (gzip_static), not compressed again."""
+    _, _, home = fetch(stack.url + "/")
+    css = re.search(r'href="/static/([^"]+\.css)"', home).group(1)
+    request = urllib.request.Request(
+        f"{stack.url}/static/{css}", headers={"Accept-Encoding": "gzip"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        headers, body = response.headers, response.read()
+    assert headers["Content-Encoding"] == "gzip"
+    assert body == (stack.stack.static_root / f"{css}.gz").read_bytes()
+
+
+def test_pages_are_stored_gzipped_and_sent_as_stored_to_a_browser(stack):
+    """Varnish keeps a page compressed once for the clients that take gzip (every browser) and
+    plain for the others; each gets its copy through nginx as stored (nginx compressing every
+    hit again cost more than all the rest of the request)."""
+
+    def get(accept_encoding):
+        request = urllib.request.Request(
+            stack.url + "/news/", headers={"Accept-Encoding": accept_encoding}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.headers, response.read()
+
+    get("gzip, deflate, br")
+    headers, body = get("gzip, deflate, br")
+    assert headers["X-Cache"] == "HIT"
+    assert headers["Content-Encoding"] == "gzip"
+    # A length up front: the stored bytes, not a compression on the way (that would be chunked).
+    assert int(headers["Content-Length"]) == len(body)
+    get("identity")
+    plain_headers, plain = get("identity")
+    assert plain_headers["X-Cache"] == "HIT"
+    assert "Content-Encoding" not in plain_headers
+    assert int(plain_headers["Content-Length"]) == len(plain)
+    assert gzip.decompress(body) == plain
+
+
+def test_internal_headers_stay_inside(stack):
+    """The surrogate keys are for purging (PURGE reaches Varnish from the app only); readers
+    see neither them nor which server runs the app."""
+    warm(stack.url + "/news/")
+    for url in (stack.url + "/news/", stack.varnish_url + "/news/"):
+        _, headers, _ = fetch(url)
+        assert "xkey" not in headers, url
+        assert "gunicorn" not in headers.get("Server", ""), url
+    # Still indexed by them: a purge of a key the page carries drops it.
+    status, _, answer = purge(stack, "news")
+    assert status == 200 and answer.startswith("Purged"), answer
+    assert fetch(stack.url + "/news/")[1]["X-Cache"] == "MISS"
+
+
+def test_purge_site_drops_every_cached_page(stack):
+    """What the compose web command and make stack run after migrate: pages rendered by the
+    previous version of the templates are not served again."""
+    paths = ("/", "/news/", "/pairs/", "/en/")
+    for path in paths:
+        warm(stack.url + path)
+    result = stack.stack.manage("purge_site", capture_output=True, text=True)
+    assert f"Purged every public page from {stack.varnish_url}" in result.stdout
+    for path in paths:
+        status, headers, _ = fetch(stack.url + path)
+        assert status == 200, path
+        assert headers["X-Cache"] == "MISS", path
 
 
 def test_english_pages_are_english_and_cached_apart(stack):

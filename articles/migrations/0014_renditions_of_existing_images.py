@@ -25,7 +25,7 @@ def write_renditions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_home_lead_and_meeting_news_indexes"),
+        ("articles", "0013_home_lead_and_meeting_news_indexes"),
     ]
 
     operations = [
