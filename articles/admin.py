@@ -5,7 +5,6 @@ each leading to a confirmation page, and the list has the same moves as bulk act
 ``articles.services``.
 """
 
-import contextlib
 import difflib
 import re
 from html import unescape
@@ -35,7 +34,6 @@ from .forms import (
     MoveForm,
     conflict_message,
 )
-from .images import make_renditions
 from .models import (
     Article,
     ArticleConflict,
@@ -102,11 +100,10 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
-        try:
-            make_renditions(obj)
-        except OSError:
-            # The page still works with the original; renditions are retried on first use.
-            self.message_user(request, _("缩略图生成失败，将在首次使用时重试。"), messages.WARNING)
+        # Saving the picture writes its renditions (``Image.save()``); saving it again retries.
+        if not getattr(obj, "renditions_made", True):
+            message = _("缩略图生成失败，请稍后再次保存这张图片。")
+            self.message_user(request, message, messages.WARNING)
 
     # -- the body editor's picture dialog (static/admin/js/body-pictures.js) -----------------
 
@@ -176,10 +173,7 @@ class ImageAdmin(admin.ModelAdmin):
             return JsonResponse({"error": summary, "errors": errors}, status=400)
         image = form.save(commit=False)
         image.uploaded_by = request.user
-        image.save()
-        # On failure the original is served until the renditions are made on first use.
-        with contextlib.suppress(OSError):
-            make_renditions(image)
+        image.save()  # with its renditions (a failure is logged)
         self.log_addition(request, image, [{"added": {}}])
         return JsonResponse({"picture": self.picture_json(image)}, status=201)
 

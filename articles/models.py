@@ -1,6 +1,7 @@
 """Columns (栏目), articles, their images and attachments."""
 
 import functools
+import logging
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -18,12 +19,15 @@ from qxs.prepared import PreparedQuery, select
 
 from .images import (
     RENDITION_WIDTHS,
-    make_rendition,
+    make_renditions,
+    rendition_name,
     validate_attachment_upload,
     validate_image_upload,
 )
 from .pictures import expand_library_pictures
 from .sanitize import sanitize_html
+
+logger = logging.getLogger(__name__)
 
 
 def news_url_prefix():
@@ -655,27 +659,44 @@ class Image(models.Model):
     def __str__(self):
         return self.alt_text
 
-    def rendition(self, width):
-        """URL of a copy at most ``width`` pixels wide, made on first use and kept in storage.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.renditions_made = self.make_renditions()
 
-        A picture no wider than ``width`` is served as it is; a failure to resize falls back to
-        the original rather than breaking the page.
+    def make_renditions(self):
+        """Write the narrower copies ``srcset`` names, if missing; False if one could not be.
+
+        Called on every save: pages only derive the copies' URLs and never look at the storage,
+        so a copy that could not be written is logged here, once, not on each request.
         """
+        if not self.file:
+            return True
+        try:
+            make_renditions(self)
+        except OSError as error:
+            logger.warning("Image %s: no renditions of %s: %s", self.pk, self.file.name, error)
+            return False
+        return True
+
+    def rendition(self, width):
+        """URL of the copy at most ``width`` pixels wide (written on save), or of the picture
+        itself when it is no wider than ``width``."""
         if not self.file:
             return ""
         if not self.width or width >= self.width:
             return self.file.url
-        try:
-            return default_storage.url(make_rendition(self, width))
-        except OSError:
-            return self.file.url
+        return default_storage.url(rendition_name(self, width))
 
     @property
     def srcset(self):
         """A ``srcset`` value over the standard widths, for ``<img srcset sizes>``."""
         if not self.file:
             return ""
-        candidates = [f"{self.rendition(w)} {w}w" for w in RENDITION_WIDTHS if w < self.width]
+        candidates = [
+            f"{default_storage.url(rendition_name(self, w))} {w}w"
+            for w in RENDITION_WIDTHS
+            if w < self.width
+        ]
         candidates.append(f"{self.file.url} {self.width}w")
         return ", ".join(candidates)
 

@@ -32,6 +32,28 @@ def detail_url(name, value):
     return f"{before}{quote(str(value), safe=_SAFE)}{after}"
 
 
+def detail_urls(name):
+    """``detail_url(name, value)`` as a function of ``value``, for a page that links many rows:
+    the language, script prefix and URL configuration are read once, not for every link."""
+    before, after = _url_around_argument(name, get_language(), get_script_prefix(), get_urlconf())
+    return lambda value: f"{before}{quote(str(value), safe=_SAFE)}{after}"
+
+
+def link_pairs(pairs):
+    """Set ``url`` on each pair, on its two agencies and on their divisions (loaded with them, as
+    ``with_places()`` does): the links of the pair tables. Returns the pairs."""
+    pair_url = detail_urls("partnerships:pair-detail")
+    agency_url = detail_urls("partnerships:agency-detail")
+    region_url = detail_urls("partnerships:region-detail")
+    for pair in pairs:
+        pair.url = pair_url(pair.pk)
+        for agency in (pair.helper, pair.helped):
+            agency.url = agency_url(agency.pk)
+            if agency.division is not None:
+                agency.division.url = region_url(agency.division.code)
+    return pairs
+
+
 @functools.lru_cache(maxsize=64)
 def _url_around_argument(name, language, script_prefix, urlconf):
     before, _argument, after = reverse(name, args=[_ARGUMENT], urlconf=urlconf).rpartition(

@@ -3,6 +3,8 @@
 Every page runs a fixed number of queries whatever the number of rows (tests assert it).
 """
 
+import functools
+
 from django.apps import apps
 from django.db.models import Count, DateTimeField, Exists, FilteredRelation, OuterRef, Q, Value
 from django.db.models.functions import Cast
@@ -14,6 +16,8 @@ from django.views.generic import DetailView, ListView
 
 from qxs import surrogate
 from qxs.pagination import LargeArchivePaginationMixin
+from qxs.prepared import PreparedQuery
+from qxs.rows import Selection, model_fields
 
 from . import opendata
 from .diagram import pairing_diagram
@@ -26,6 +30,8 @@ from .models import (
     Meeting,
     MeetingParticipant,
     attach_loaded_target_years,
+    detail_urls,
+    link_pairs,
 )
 
 RELATED_ARTICLES = 10
@@ -138,43 +144,112 @@ ArticleAgency = Article.agencies.through
 ArticlePair = Article.pairs.through
 
 
-def regions_and_honours(meeting):
-    """The meeting's regions, and the honours of its participants by agency, in one ``UNION``."""
-    regions = MeetingRegion.objects.filter(meeting_id=meeting.pk).values_list(
-        Value("region"), "division_id", "division__code", "division__name"
+def _meeting_facts_query(pk, now):
+    # Each row: kind, id, agency id, five texts, order, one more text (see meeting_facts()).
+    blank, zero = Value(""), Value(0)
+    regions = MeetingRegion.objects.filter(meeting_id=pk).values_list(
+        Value("region"),
+        "division_id",
+        zero,
+        "division__code",
+        "division__name",
+        blank,
+        blank,
+        blank,
+        zero,
+        blank,
     )
     honours = AgencyHonour.objects.filter(
-        agency__meeting_participations__meeting_id=meeting.pk
-    ).values_list(Value("honour"), "agency_id", "honour__name", "honour__name")
-    found_regions, found_honours = [], {}
-    for kind, pk, code_or_name, name in regions.order_by().union(honours.order_by(), all=True):
-        if kind == "region":
-            found_regions.append(Division(pk=pk, code=code_or_name, name=name))
-        else:
-            names = found_honours.setdefault(pk, [])
-            if name not in names:
-                names.append(name)
-    found_regions.sort(key=lambda division: division.code)
-    return found_regions, {pk: sorted(names) for pk, names in found_honours.items()}
+        agency__meeting_participations__meeting_id=pk
+    ).values_list(
+        Value("honour"), "agency_id", zero, "honour__name", blank, blank, blank, blank, zero, blank
+    )
+    participants = MeetingParticipant.objects.filter(meeting_id=pk).values_list(
+        Value("participant"),
+        "pk",
+        "agency_id",
+        "written_as",
+        "role",
+        "person",
+        "person_title",
+        "remarks",
+        "order",
+        "agency__name",
+    )
+    return regions.order_by().union(honours.order_by(), participants.order_by(), all=True)
 
 
-def participant_groups(meeting, honours=None):
-    """The meeting's participants grouped by role, in ``ROLE_ORDER``: ``[(label, [...]), ...]``.
+# The meeting page's queries after the meeting's own, compiled once per process
+# (``qxs.prepared``): building them with the ORM cost more than running them.
+MEETING_FACTS_QUERY = PreparedQuery(_meeting_facts_query)
+# What ``HelpingPair.objects.with_places()`` reads.
+PAIRS_WITH_PLACES = Selection(
+    HelpingPair,
+    ("helper", Agency),
+    ("helper__division", Division),
+    ("helped", Agency),
+    ("helped__division", Division),
+)
+MEETING_PAIRS_QUERY = PreparedQuery(
+    lambda pk, now: HelpingPair.objects.filter(meeting_id=pk).values_list(*PAIRS_WITH_PLACES.names)
+)
+ARTICLE_ROW_FIELDS = model_fields(Article, "id", "title", "published_at", "created_at")
 
-    Each participant gets ``honours``, the names of its agency's honours (from ``honours``, by
-    agency id).
+
+def meeting_facts(meeting):
+    """The meeting's regions, and its participants grouped by role in ``ROLE_ORDER``
+    (``[(label, [...]), ...]``), each with ``honours``, the names of its agency's honours, and
+    its agency with the name and ``url``: one ``UNION`` of regions, honours and participants.
     """
-    participants = meeting.participants.select_related("agency").order_by("order", "pk")
-    honours = honours or {}
+    regions, honours, participants = [], {}, []
+    region_url = detail_urls("partnerships:region-detail")
+    agency_url = detail_urls("partnerships:agency-detail")
+    for (
+        kind,
+        pk,
+        agency_id,
+        text1,
+        text2,
+        text3,
+        text4,
+        text5,
+        order,
+        text6,
+    ) in MEETING_FACTS_QUERY.rows(pk=meeting.pk):
+        if kind == "region":
+            region = Division(pk=pk, code=text1, name=text2)
+            region.url = region_url(region.code)
+            regions.append(region)
+        elif kind == "honour":
+            names = honours.setdefault(pk, [])
+            if text1 not in names:
+                names.append(text1)
+        else:
+            participant = MeetingParticipant(
+                pk=pk,
+                meeting_id=meeting.pk,
+                written_as=text1,
+                role=text2,
+                person=text3,
+                person_title=text4,
+                remarks=text5,
+                order=order,
+            )
+            participant.agency = Agency(pk=agency_id, name=text6)
+            participant.agency.url = agency_url(agency_id)
+            participants.append(participant)
+    regions.sort(key=lambda division: division.code)
+    participants.sort(key=lambda participant: (participant.order, participant.pk))
     by_role = {}
     for participant in participants:
-        participant.honours = honours.get(participant.agency_id, [])
+        participant.honours = sorted(honours.get(participant.agency_id, []))
         by_role.setdefault(participant.role, []).append(participant)
-    return [
+    groups = [
         (MeetingParticipant.Role(role).label, by_role[role])
         for role in ROLE_ORDER
         if role in by_role
     ]
+    return regions, groups
 
 
 class MeetingDetailView(DetailView):
@@ -182,9 +257,10 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         meeting = self.object
-        regions, honours = regions_and_honours(meeting)
-        groups = participant_groups(meeting, honours)
-        pairs = list(HelpingPair.objects.with_places().filter(meeting=meeting))
+        regions, groups = meeting_facts(meeting)
+        pairs = link_pairs(
+            [PAIRS_WITH_PLACES.instances(row)[0] for row in MEETING_PAIRS_QUERY.rows(pk=meeting.pk)]
+        )
         articles = meeting_articles(meeting)
         surrogate.add(
             self.request,
@@ -208,6 +284,28 @@ class MeetingDetailView(DetailView):
         )
 
 
+def _meeting_articles_query(pk, now):
+    published = Article.objects.published(now)
+
+    def newest_ids(about):
+        return published.filter(about).values("pk")[:RELATED_ARTICLES]
+
+    about_meeting = newest_ids(Q(meeting_id=pk))
+    about_its_pairs = newest_ids(
+        Exists(ArticlePair.objects.filter(article_id=OuterRef("pk"), helpingpair__meeting_id=pk))
+    )
+    articles = published.order_by()
+    return (
+        articles.filter(pk__in=about_meeting)
+        .values_list(*ARTICLE_ROW_FIELDS)
+        .union(articles.filter(pk__in=about_its_pairs).values_list(*ARTICLE_ROW_FIELDS))
+        .order_by("-published_at", "-pk")[:RELATED_ARTICLES]
+    )
+
+
+MEETING_ARTICLES_QUERY = PreparedQuery(_meeting_articles_query)
+
+
 def meeting_articles(meeting):
     """The newest published articles about the meeting or about one of its pairs.
 
@@ -217,21 +315,55 @@ def meeting_articles(meeting):
     read every linked article and sort them (the symposium's ~3,000 at 100,000 articles) or walk
     the whole archive when a meeting has little news.
     """
-    about_meeting = newest_article_ids(Q(meeting=meeting))
-    about_its_pairs = newest_article_ids(
-        Exists(ArticlePair.objects.filter(article_id=OuterRef("pk"), helpingpair__meeting=meeting))
+    rows = MEETING_ARTICLES_QUERY.rows(pk=meeting.pk, now=timezone.now())
+    return [Article.from_db("default", ARTICLE_ROW_FIELDS, row) for row in rows]
+
+
+# ``SELECT COUNT(id)``: grouped by a constant, which Django leaves out of the GROUP BY.
+PAIR_COUNT_QUERY = PreparedQuery(
+    lambda now: (
+        HelpingPair.objects.order_by()
+        .annotate(everything=Value(1))
+        .values("everything")
+        .annotate(total=Count("pk"))
+        .values_list("total")
+    ),
+    ids=(),
+)
+
+
+@functools.lru_cache(maxsize=32)
+def _pair_page_query(start, stop):
+    return PreparedQuery(
+        lambda now: HelpingPair.objects.order_by("order", "pk").values_list(
+            *PAIRS_WITH_PLACES.names
+        )[start:stop],
+        ids=(),
     )
-    articles = published_articles().order_by()
-    articles = articles.filter(pk__in=about_meeting).union(articles.filter(pk__in=about_its_pairs))
-    return list(articles.order_by("-published_at", "-pk")[:RELATED_ARTICLES])
+
+
+class ListedPairs:
+    """Every pair in list order, as ``Paginator`` reads it (``count()`` and a slice), by queries
+    compiled once per process: a page's query per ``(start, stop)``."""
+
+    def count(self):
+        return PAIR_COUNT_QUERY.rows()[0][0]
+
+    def __getitem__(self, page):
+        if page.stop <= page.start:
+            return []  # the one empty page of an empty list
+        rows = _pair_page_query(page.start, page.stop).rows()
+        return link_pairs([PAIRS_WITH_PLACES.instances(row)[0] for row in rows])
 
 
 class PairListView(LargeArchivePaginationMixin, ListView):
     """The pairs, their diagram and table; the count is cached per content generation."""
 
-    queryset = HelpingPair.objects.with_places().order_by("order", "pk")
     template_name = "partnerships/helpingpair_list.html"
     paginate_by = 100
+
+    def get_queryset(self):
+        return ListedPairs()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -362,8 +494,8 @@ class AgencyDetailView(DetailView):
         participations = agency.meeting_participations.select_related("meeting").order_by(
             "-meeting__start_date", "order"
         )
-        pairs = list(
-            HelpingPair.objects.with_places().select_related("meeting").involving([agency.pk])
+        pairs = link_pairs(
+            list(HelpingPair.objects.with_places().select_related("meeting").involving([agency.pk]))
         )
         participations = list(participations)
         surrogate.add(
@@ -420,7 +552,7 @@ class RegionDetailView(DetailView):
             | Q(helped__division__code__startswith=prefix)
         )
         agencies = list(agencies)
-        pairs = list(pairs)
+        pairs = link_pairs(list(pairs))
         meetings = list(Meeting.objects.filter(venue__code__startswith=prefix))
         surrogate.add(
             self.request,

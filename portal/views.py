@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from articles.models import Article, Column
-from partnerships.models import HelpingPair, Meeting
+from articles.models import Article, Column, Image
+from partnerships.models import Agency, Division, HelpingPair, Meeting, detail_urls
 from qxs import surrogate
+from qxs.prepared import PreparedQuery
+from qxs.rows import Selection
 from topics.models import Topic
 
 from .sitemaps import measured_sections, sitemaps
@@ -21,6 +23,80 @@ HOME_TOPICS = 4
 
 # Latest news on the home page.
 HOME_LATEST = 10
+
+
+# What the home page shows of each row, read by four queries compiled once per process
+# (``qxs.prepared``): building them with the ORM cost more than running them.
+ARTICLES = Selection(
+    Article,
+    ("column", Column, "id", "name", "slug"),
+    ("cover_image", Image, "id", "file", "alt_text", "width", "height"),
+    fields=(
+        "id",
+        "title",
+        "summary",
+        "column_id",
+        "cover_image_id",
+        "published_at",
+        "created_at",
+        "headline_until",
+        "featured",
+        "is_stub",
+    ),
+)
+SYMPOSIUM = Selection(
+    Meeting,
+    ("venue", Division, "id", "name"),
+    ("organiser", Agency, "id", "name"),
+    fields=("id", "title", "slug", "start_date", "end_date", "venue_id", "organiser_id", "summary"),
+)
+PAIRS = Selection(
+    HelpingPair,
+    ("helper", Agency, "id", "name", "short_name", "division_id"),
+    ("helper__division", Division, "id", "name"),
+    ("helped", Agency, "id", "name", "short_name", "division_id"),
+    ("helped__division", Division, "id", "name"),
+    fields=("id", "helper_id", "helped_id"),
+)
+TOPICS = Selection(
+    Topic,
+    ("banner", Image, "id", "file", "alt_text", "width", "height"),
+    fields=("id", "title", "slug", "banner_id"),
+)
+
+
+def _home_articles_query(now):
+    headline_q = Q(headline_until__gt=now)
+    # A column that is NULL compares as NULL, which PostgreSQL sorts first when descending.
+    leading_order = [
+        ExpressionWrapper(headline_q, output_field=BooleanField()).desc(nulls_last=True),
+        "-published_at",
+        "-pk",
+    ]
+    published = Article.objects.published(now)
+    leading_ids = (
+        published.filter(headline_q | Q(featured=True, is_stub=False))
+        .order_by(*leading_order)
+        .values("pk")[:4]
+    )
+    # Enough for the latest news whatever the four leading ones are among them.
+    newest_ids = published.filter(is_stub=False).values("pk")[: HOME_LATEST + 4]
+    fields = ARTICLES.names
+    rows = Article.objects.order_by()
+    return (
+        rows.filter(pk__in=leading_ids)
+        .annotate(leading=Value(True))
+        .values_list(*fields, "leading")
+        .union(
+            rows.filter(pk__in=newest_ids)
+            .annotate(leading=Value(False))
+            .values_list(*fields, "leading"),
+            all=True,
+        )
+    )
+
+
+HOME_ARTICLES_QUERY = PreparedQuery(_home_articles_query, ids=())
 
 
 def home_articles(now):
@@ -40,30 +116,10 @@ def home_articles(now):
     def is_headline(article):
         return article.headline_until is not None and article.headline_until > now
 
-    headline_q = Q(headline_until__gt=now)
-    # A column that is NULL compares as NULL, which PostgreSQL sorts first when descending.
-    leading_order = [
-        ExpressionWrapper(headline_q, output_field=BooleanField()).desc(nulls_last=True),
-        "-published_at",
-        "-pk",
-    ]
-    published = Article.objects.published(now)
-    leading_ids = (
-        published.filter(headline_q | Q(featured=True, is_stub=False))
-        .order_by(*leading_order)
-        .values("pk")[:4]
-    )
-    # Enough for the latest news whatever the four leading ones are among them.
-    newest_ids = published.filter(is_stub=False).values("pk")[: HOME_LATEST + 4]
-    rows = Article.objects.order_by().select_related("column", "cover_image").defer("body")
-    rows = (
-        rows.filter(pk__in=leading_ids)
-        .annotate(leading=Value(True))
-        .union(rows.filter(pk__in=newest_ids).annotate(leading=Value(False)), all=True)
-    )
     leading, newest = [], []
-    for article in rows:
-        (leading if article.leading else newest).append(article)
+    for row in HOME_ARTICLES_QUERY.rows(now=now):
+        article, (is_leading,) = ARTICLES.instances(row)
+        (leading if is_leading else newest).append(article)
     leading.sort(key=lambda a: (is_headline(a), a.published_at, a.pk), reverse=True)
     headline = leading[0] if leading and is_headline(leading[0]) else None
     featured = [
@@ -77,26 +133,45 @@ def home_articles(now):
     return headline, featured, latest
 
 
-def home(request):
-    """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
-    now = timezone.now()
-    headline, featured, latest = home_articles(now)
+def _symposium_query(now):
     # The meeting that formed the most pairs is the one the site is about (the 2004 symposium).
-    symposium = (
-        Meeting.objects.select_related("venue", "organiser")
-        .annotate(
+    return (
+        Meeting.objects.annotate(
             pair_count=Count("pairs", distinct=True),
             participant_count=Count("participants", distinct=True),
         )
         .order_by("-pair_count", "-start_date", "pk")
-        .first()
+        .values_list(*SYMPOSIUM.names, "pair_count", "participant_count")[:1]
     )
-    pairs = list(
-        HelpingPair.objects.select_related(
-            "helper", "helped", "helper__division", "helped__division"
-        )[:8]
-    )
-    topics = list(Topic.objects.current().select_related("banner")[:HOME_TOPICS])
+
+
+SYMPOSIUM_QUERY = PreparedQuery(_symposium_query, ids=())
+
+
+def home_symposium():
+    """The meeting that formed the most pairs, with its venue, organiser and counts, or None."""
+    for row in SYMPOSIUM_QUERY.rows():
+        meeting, (meeting.pair_count, meeting.participant_count) = SYMPOSIUM.instances(row)
+        return meeting
+    return None
+
+
+PAIRS_QUERY = PreparedQuery(lambda now: HelpingPair.objects.values_list(*PAIRS.names)[:8], ids=())
+TOPICS_QUERY = PreparedQuery(
+    lambda now: Topic.objects.current().values_list(*TOPICS.names)[:HOME_TOPICS], ids=()
+)
+
+
+def home(request):
+    """The home page: latest news, featured articles, the symposium and the pairs at a glance."""
+    now = timezone.now()
+    headline, featured, latest = home_articles(now)
+    symposium = home_symposium()
+    pairs = [PAIRS.instances(row)[0] for row in PAIRS_QUERY.rows()]
+    pair_url = detail_urls("partnerships:pair-detail")
+    for pair in pairs:
+        pair.url = pair_url(pair.pk)
+    topics = [TOPICS.instances(row)[0] for row in TOPICS_QUERY.rows()]
     surrogate.add(
         request,
         surrogate.HOME,

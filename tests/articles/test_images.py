@@ -190,3 +190,64 @@ def test_attachment_inline_refuses_a_renamed_file(admin_client):
     data["attachments-0-file"] = SimpleUploadedFile("协议.pdf", b"%PDF-1.4\n%%EOF\n")
     assert admin_client.post(url, data).status_code == 302
     assert article.attachments.get().size == len(b"%PDF-1.4\n%%EOF\n")
+
+
+@pytest.mark.django_db
+def test_renditions_are_written_on_save_and_pages_never_look_at_the_storage(monkeypatch):
+    """Saving a picture writes its narrower copies; ``srcset`` and ``rendition()`` then only
+    derive their URLs, whatever the storage holds."""
+    image = ImageFactory(file__width=800, file__height=400)
+    stem = image.file.name.removesuffix(".png")
+    assert image.renditions_made
+    for width in (320, 640):
+        assert default_storage.exists(f"renditions/{stem}-{width}w.png")
+
+    def no_storage(*args, **kwargs):
+        raise AssertionError("a page looked at the storage")
+
+    for method in ("exists", "open", "save", "size"):
+        monkeypatch.setattr(default_storage, method, no_storage)
+    page_image = Image.objects.get(pk=image.pk)
+    assert page_image.srcset == (
+        f"/media/renditions/{stem}-320w.png 320w, /media/renditions/{stem}-640w.png 640w, "
+        f"{image.file.url} 800w"
+    )
+    assert page_image.rendition(640) == f"/media/renditions/{stem}-640w.png"
+    assert page_image.rendition(1280) == image.file.url
+
+
+@pytest.mark.django_db
+def test_a_picture_whose_renditions_cannot_be_written_is_logged_on_save(caplog):
+    """A missing original is logged once, when the picture is saved, not on each page."""
+    image = ImageFactory(file__width=800, file__height=400)
+    stem = image.file.name.removesuffix(".png")
+    for width in (320, 640):
+        default_storage.delete(f"renditions/{stem}-{width}w.png")
+    default_storage.delete(image.file.name)
+    image = Image.objects.get(pk=image.pk)
+    with caplog.at_level("WARNING", logger="articles.models"):
+        image.save()
+        assert "320w" in image.srcset
+    assert not image.renditions_made
+    (record,) = caplog.records
+    assert record.getMessage().startswith(f"Image {image.pk}: no renditions of {image.file.name}:")
+
+
+@pytest.mark.django_db
+def test_the_admin_warns_when_the_renditions_could_not_be_written(admin_client, monkeypatch):
+    """The picture is kept (pages link the copies all the same); the editor is told to save it
+    again, which writes them."""
+
+    def full_disk(image):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("articles.models.make_renditions", full_disk)
+    response = upload(admin_client, picture_bytes(800, 500))
+    assert response.status_code == 302
+    page = admin_client.get(response.url)
+    assert "缩略图生成失败，请稍后再次保存这张图片。" in page.content.decode()
+    image = Image.objects.get()
+    monkeypatch.undo()
+    image.save()
+    assert image.renditions_made
+    assert default_storage.exists(f"renditions/{image.file.name.removesuffix('.png')}-320w.png")

@@ -252,3 +252,27 @@ def test_bad_codes_and_ids_are_404(client, meeting, url):
 def test_open_data_answers_get_and_head_only(client, meeting):
     assert client.post("/data/pairs.json").status_code == 405
     assert client.head("/data/pairs.csv").status_code == 200
+
+
+def test_the_pair_list_pages_a_hundred_pairs_in_order(client, settings):
+    """Pages of 100 pairs by number, the total above them; the page after the last is a 404."""
+    settings.QXS_APP_PAGE_CACHE = False
+    HelpingPairFactory.create_batch(103, meeting=HelpingPairFactory().meeting)
+    numbers = []
+    for index, pair in enumerate(HelpingPair.objects.order_by("pk")):
+        pair.order = 200 - index  # the list's order is not the pairs' creation order
+        pair.save(update_fields=["order"])
+        numbers.append(pair.order)
+    numbers.sort()
+    first, second = client.get("/pairs/"), client.get("/pairs/?page=2")
+    assert [pair.order for pair in first.context["object_list"]] == numbers[:100]
+    assert [pair.order for pair in second.context["object_list"]] == numbers[100:]
+    assert "共 104 个" in second.content.decode()
+    assert second.context["object_list"][0].helper.division.name
+    assert client.get("/pairs/?page=3").status_code == 404
+
+
+def test_the_pair_list_without_pairs(client):
+    response = client.get("/pairs/")
+    assert response.status_code == 200
+    assert "共 0 个" in response.content.decode()
