@@ -90,11 +90,29 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("尺寸"))
     def size(self, image):
-        return f"{image.width} × {image.height}"
+        # An upload the form refused is no picture of the library: no size to show.
+        return f"{image.width} × {image.height}" if image.pk else "-"
 
     @admin.display(description=gettext_lazy("正文中使用的网址"))
     def url(self, image):
         return image.file.url if image.pk else "-"
+
+    def get_deleted_objects(self, objs, request):
+        """A picture an article's body still shows is protected, as a foreign key would be: the
+        delete page names the articles (with links) and refuses, singly or in bulk."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            users = Article.objects.filter(body__contains=f'data-image="{image.pk}"')
+            for article in users.only("pk", "title").order_by("pk"):
+                protected.append(
+                    format_html(
+                        '{}: <a href="{}">{}</a>',
+                        _("正文使用这张图片的稿件"),
+                        reverse("admin:articles_article_change", args=[article.pk]),
+                        article.title,
+                    )
+                )
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
         if not change:

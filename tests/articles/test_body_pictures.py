@@ -482,3 +482,47 @@ def test_the_importer_leaves_pictures_out_and_says_so():
     assert "kaocha.jpg" in " ".join(extracted.warnings)
     assert any("图片没有导入" in warning for warning in extracted.warnings)
     assert not any("img" in paragraph for paragraph in extracted.paragraphs)
+
+
+# -- deleting a picture the body uses --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_picture_a_body_shows_cannot_be_deleted_singly_or_in_bulk(client):
+    """The delete page names the article (with a link) and refuses, as a protected foreign key
+    would; a picture no body shows is deleted as before."""
+    used, unused = ImageFactory(), ImageFactory()
+    article = ArticleFactory(
+        title="会场图片报道",
+        body=f'<p>会场</p><img src="/x.png" alt="会场" data-image="{used.pk}">',
+    )
+    client.force_login(StaffUserFactory(is_superuser=True))
+
+    page = client.get(reverse("admin:articles_image_delete", args=[used.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "正文使用这张图片的稿件" in html
+    assert reverse("admin:articles_article_change", args=[article.pk]) in html
+    client.post(reverse("admin:articles_image_delete", args=[used.pk]), {"post": "yes"})
+    assert Image.objects.filter(pk=used.pk).exists()
+
+    client.post(
+        reverse("admin:articles_image_changelist"),
+        {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"},
+    )
+    assert Image.objects.filter(pk=used.pk).exists()
+    assert Image.objects.filter(pk=unused.pk).exists()  # the bulk delete refused as a whole
+
+    client.post(reverse("admin:articles_image_delete", args=[unused.pk]), {"post": "yes"})
+    assert not Image.objects.filter(pk=unused.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_shows_no_size(client):
+    client.force_login(StaffUserFactory(is_superuser=True))
+    page = client.post(
+        reverse("admin:articles_image_add"),
+        {"file": SimpleUploadedFile("会场.png", picture_bytes(1200, 750)), "alt_text": ""},
+    )
+    assert page.status_code == 200  # the form again, with its error
+    assert "1200 × 750" not in page.content.decode()
