@@ -16,6 +16,7 @@ empty, so a management command purges like the web app does; :func:`flush` waits
 """
 
 import atexit
+import contextlib
 import heapq
 import itertools
 import logging
@@ -31,11 +32,32 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
+from qxs import surrogate
+
 logger = logging.getLogger(__name__)
 
 HEADER = "xkey-purge"
 # Varnish refuses request headers longer than 8 KB by default (http_req_hdr_len).
 MAX_HEADER_LENGTH = 4000
+
+
+_bulk = threading.local()
+
+
+@contextlib.contextmanager
+def whole_site():
+    """Within this block no purge is sent key by key: at its end, if anything was purged, one
+    purge of ``site`` (every public page) goes out instead. For bulk loads that touch most of the
+    site (``generate_content``), where the exact keys would be thousands of requests to Varnish.
+    """
+    outer = getattr(_bulk, "keys", None)
+    _bulk.keys = set()
+    try:
+        yield
+    finally:
+        keys, _bulk.keys = _bulk.keys, outer
+        if keys:
+            purge(surrogate.SITE)
 
 
 def purge(*keys):
@@ -46,6 +68,9 @@ def purge(*keys):
     """
     keys = _present(keys)
     if not keys:
+        return
+    if getattr(_bulk, "keys", None) is not None:
+        _bulk.keys.update(keys)  # within whole_site(): one purge of "site" at its end
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:

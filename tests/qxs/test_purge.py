@@ -466,3 +466,23 @@ def test_topics_purge_their_page_and_the_lists_of_topics(sent_after_commit):
         section = TopicSectionFactory(topic=topic)
         TopicEntryFactory(section=section, article=article)
     assert sent == {f"topic-{topic.pk}"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_within_whole_site_one_purge_of_site_goes_out_at_the_end(varnish):
+    with purge.whole_site():
+        purge.purge("article-1", "news")
+        with transaction.atomic():
+            purge.purge("article-2")
+        assert purge.flush(5)
+        assert varnish.purges == []
+    assert purge.flush(5)
+    assert varnish.purges == [("PURGE", "/", "site", True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whole_site_sends_nothing_when_nothing_changed(varnish):
+    with purge.whole_site():
+        pass
+    assert purge.flush(5)
+    assert varnish.purges == []

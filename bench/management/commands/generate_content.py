@@ -31,6 +31,7 @@ from taggit.models import Tag
 from articles.models import Article, Column, TaggedArticle
 from articles.related import refresh_in_batches as refresh_related_news
 from partnerships.models import Agency, Division, HelpingPair, Meeting
+from qxs import purge
 from qxs.cache import bump_content_generation
 
 SOURCE_PREFIX = "generated"
@@ -385,8 +386,14 @@ class Command(BaseCommand):
             help="生成后不计算相关新闻（之后可运行 refresh_related_news）。",
         )
 
-    def handle(
-        self, *args, articles, seed, batch_size, base_time, no_index, no_related=False, **options
+    def handle(self, *args, **options):
+        # Thousands of articles touch most of the site: one purge of every public page at the
+        # end, instead of a purge of each article's keys while the writing goes on.
+        with purge.whole_site():
+            self.generate(**options)
+
+    def generate(
+        self, *, articles, seed, batch_size, base_time, no_index, no_related=False, **options
     ):
         if articles < 0 or batch_size < 1:
             raise CommandError("--articles 不能为负数，--batch-size 至少为 1。")
