@@ -130,8 +130,10 @@ def _published_count_query(now, column=None):
     )
 
 
-_PUBLISHED_COUNT = PreparedQuery(_published_count_query, ids=())
-_COLUMN_PUBLISHED_COUNT = PreparedQuery(_published_count_query, ids=("column",))
+# Not prepared on PostgreSQL: planned without ``now``, ``published_at > now`` looks like a third
+# of the table, and the generic plan counts it in 8 ms instead of 0.2 ms.
+_PUBLISHED_COUNT = PreparedQuery(_published_count_query, ids=(), prepare=False)
+_COLUMN_PUBLISHED_COUNT = PreparedQuery(_published_count_query, ids=("column",), prepare=False)
 
 
 def _total(queryset, field, function="SUM"):

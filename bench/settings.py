@@ -3,6 +3,8 @@
 Only ``bench/run.py`` starts the site with these; the public site never has ``/bench/hello/``.
 """
 
+import os
+
 from qxs.settings.prod import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
@@ -13,3 +15,5 @@ QXS_PAGE_CACHE_EXCLUDE = ("/bench/",)
 # wrk sends every search from one address: the search flood limit would answer 429 after the
 # first few and the benchmark would measure the 429 page instead of searching.
 QXS_SEARCH_RATE_LIMIT = 0
+# BENCH_PREPARED_STATEMENTS=0 measures the site without PostgreSQL prepared statements.
+QXS_PREPARED_STATEMENTS = os.environ.get("BENCH_PREPARED_STATEMENTS", "1") != "0"

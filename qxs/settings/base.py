@@ -145,7 +145,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={env_int('DJANGO_PG_PARALLEL_WORKERS', 0)} -c jit=off"
     )
-else:
+# The hot queries of qxs.prepared as PostgreSQL prepared statements, planned once per connection;
+# off (QXS_PREPARED_STATEMENTS=0) behind a pooler sharing server connections between transactions.
+QXS_PREPARED_STATEMENTS = env_bool("QXS_PREPARED_STATEMENTS", True)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # SQLite: wait for a lock rather than failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
