@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,17 +18,6 @@ from tests.factories import (
 )
 
 Status = Article.Status
-
-
-@pytest.fixture
-def editor(db):
-    return StaffUserFactory(groups=["编辑"])
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def test_changelist_shows_the_editorial_columns(editor_client):

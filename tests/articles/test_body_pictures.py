@@ -2,10 +2,8 @@
 saved with their renditions, alt text required, pictures of other sites refused, and public
 pages that show them without a query of their own."""
 
-import io
 import json
 import re
-import zlib
 from html import unescape
 
 import pytest
@@ -16,7 +14,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image as PILImage
 
 from articles.models import Article, Image
 from articles.pictures import BODY_SIZES, body_picture_errors, expand_library_pictures
@@ -29,25 +26,11 @@ from tests.factories import (
     ImageFactory,
     StaffUserFactory,
 )
+from tests.pictures import picture_bytes, png_claiming_size
 
 Status = Article.Status
 UPLOAD = "admin:articles_image_upload"
 LIBRARY = "admin:articles_image_library"
-
-
-def picture_bytes(width=800, height=500, image_format="PNG"):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (width, height), (30, 90, 160)).save(buffer, format=image_format)
-    return buffer.getvalue()
-
-
-def png_claiming_size(width, height):
-    """A tiny PNG whose header claims ``width`` x ``height`` (a decompression bomb's shape)."""
-    data = bytearray(picture_bytes(1, 1))
-    data[16:20] = width.to_bytes(4, "big")
-    data[20:24] = height.to_bytes(4, "big")
-    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
-    return bytes(data)
 
 
 def img_tags(html):
@@ -56,17 +39,6 @@ def img_tags(html):
 
 def attrs_of(tag):
     return dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
-
-
-@pytest.fixture
-def editor(db):
-    return StaffUserFactory(groups=["编辑"])
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def upload(client, content=None, name="会场.png", alt="座谈会会场全景"):

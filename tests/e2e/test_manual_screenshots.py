@@ -31,7 +31,7 @@ from tests.factories import ArticleFactory, ImageFactory, StaffUserFactory
 from tests.imports.test_extract import SEED
 from topics.models import Topic
 
-from .support import PASSWORD, login, make_png, new_page
+from .support import PASSWORD, login, make_png
 
 OUTPUT = os.environ.get("QXS_SCREENSHOTS", "")
 WIDTH, HEIGHT = 1280, 800
@@ -107,18 +107,9 @@ def fixed_clock():
 
 
 @pytest.fixture
-def open_page(browser, live_server):
-    """Pages at the manual's fixed size: 1280 × 800, device scale 1, in Chinese."""
-    contexts = []
-
-    def _open():
-        page = new_page(browser, live_server.url, width=WIDTH, height=HEIGHT)
-        contexts.append(page.context)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
+def open_page(open_page):
+    """conftest's ``open_page`` at the manual's fixed size: 1280 × 800, device scale 1."""
+    return lambda: open_page(width=WIDTH, height=HEIGHT)
 
 
 @pytest.fixture
