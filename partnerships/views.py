@@ -6,6 +6,7 @@ Every page runs a fixed number of queries whatever the number of rows (tests ass
 import functools
 
 from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, DateTimeField, Exists, FilteredRelation, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, JsonResponse
@@ -80,6 +81,8 @@ def pair_keys(pairs):
     return keys
 
 
+#: The fields of a related-news row, in the model's order (the one ``from_db()`` reads).
+NEWS_FIELDS = model_fields(Article, "id", "title", "published_at", "created_at")
 AGREEMENT_FIELDS = ("id", "pair_id", "title", "signed_on")
 CLAUSE_FIELDS = ("id", "order", "text", "target_kind", "target_min", "target_max")
 
@@ -485,9 +488,11 @@ class AgencyDetailView(DetailView):
             elif kind == "child":
                 agency.child_agencies.append(Agency(pk=pk, name=name))
             else:
-                articles.append(
-                    Article(pk=pk, title=name, published_at=published_at, created_at=created_at)
-                )
+                # The other fields stay deferred, as with ``published_articles()``.
+                row = {"id": pk, "title": name, "published_at": published_at}
+                row["created_at"] = created_at
+                values = [row[field] for field in NEWS_FIELDS]
+                articles.append(Article.from_db(DEFAULT_DB_ALIAS, NEWS_FIELDS, values))
         agency.honour_names.sort()
         agency.child_agencies.sort(key=lambda child: child.name)
         articles.sort(key=lambda article: (article.published_at, article.pk), reverse=True)
