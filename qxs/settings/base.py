@@ -114,7 +114,12 @@ WSGI_APPLICATION = "qxs.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [
+            BASE_DIR / "templates",
+            # The public pages, moved to become Jinja2 templates (the next commits).
+            *(BASE_DIR / app / "jinja2" for app in ("portal", "articles", "partnerships")),
+            *(BASE_DIR / app / "jinja2" for app in ("search", "topics")),
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
