@@ -1,7 +1,30 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template.backends import jinja2 as jinja2_backend
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _instrument_jinja2():
+    """``response.context`` and ``response.templates`` for the Jinja2 public pages too.
+
+    Django's test set-up instruments only its own template language (``template_rendered`` is
+    sent by ``instrumented_test_render``); this does the same for the Jinja2 backend, with the
+    context the template saw (the view's, the request and the context processors').
+    """
+    original = jinja2_backend.Template.render
+
+    def render(self, context=None, request=None):
+        context = {} if context is None else context
+        content = original(self, context, request)
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return content
+
+    jinja2_backend.Template.render = render
+    yield
+    jinja2_backend.Template.render = original
 
 
 @pytest.fixture(autouse=True)
