@@ -24,7 +24,7 @@ from partnerships.models import Agency, Division, HelpingPair, Meeting
 from qxs import surrogate
 from qxs.cache import cached_for_generation
 from qxs.pagination import LargeArchivePaginationMixin
-from qxs.prepared import PreparedQuery
+from qxs.prepared import PreparedQuery, run_sql
 
 from .filters import ArticleFilter
 from .models import (
@@ -103,9 +103,8 @@ def _probe_years(years, zone, *, with_earliest):
         connection.vendor, connection.settings_dict["NAME"], years, zone, with_earliest
     )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now if param == compiled_now else param for param in params])
-        return list(cursor.fetchone())
+    (row,) = run_sql(sql, [now if param == compiled_now else param for param in params])
+    return list(row)
 
 
 @functools.lru_cache(maxsize=16)

@@ -200,6 +200,22 @@ class PreparedQuery:
         return rows
 
 
+def run_sql(sql, params, using="default"):
+    """The rows of ``sql`` (with Django's ``%s`` placeholders) for ``params``: on PostgreSQL a
+    server-side prepared statement, as :class:`PreparedQuery`'s, for SQL a caller compiled once
+    itself (the news archive's probe of each year: 27 ``EXISTS`` planned in about 4 ms, run in
+    under 1)."""
+    connection = connections[using]
+    statement = None
+    if connection.vendor == "postgresql" and settings.QXS_PREPARED_STATEMENTS:
+        statement = _statement(sql, params)
+    with connection.cursor() as cursor:
+        if statement and _prepare(connection, statement):
+            sql = statement[2]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def select(expressions):
     """A ``SELECT`` of ``expressions`` (``{alias: expression}``, scalar subqueries, say)
     with no table: one row whatever the expressions find. A ``PreparedQuery`` may build it."""
