@@ -34,6 +34,7 @@ from .models import (
     Image,
     RelatedNews,
     TaggedArticle,
+    listed_months,
     news_url_prefix,
     published_count,
 )
@@ -167,9 +168,14 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
+    @cached_property
+    def now(self):
+        """The time of the request: the list's ``published()`` and its counts agree on it."""
+        return timezone.now()
+
     def get_queryset(self):
         return (
-            Article.objects.published()
+            Article.objects.published(self.now)
             .select_related("column")
             .only(*LIST_FIELDS, "column__slug", "column__order")
         )
@@ -290,6 +296,13 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         if used == {"column"}:
             column_id = self.filterset.column_ids[form.cleaned_data["column"]]
             return functools.partial(published_count, column_id)
+        return None
+
+    def get_seek_function(self):
+        """Every article listed (the stored counts for all columns): deep pages start at a
+        month boundary found from the stored month counts (``ListedMonths``)."""
+        if self.get_count_function() is published_count:
+            return functools.partial(listed_months, now=self.now)
         return None
 
     def get_context_data(self, **kwargs):

@@ -9,7 +9,9 @@ page with ``OFFSET``, which makes PostgreSQL read (and throw away) every full ro
   view may also give a cheaper way to count (``count_function``, e.g. stored counts).
 - A deep page is fetched in two steps: the page's primary keys first, which PostgreSQL reads from
   the ``(status, published_at, id)`` index alone however deep the offset, then those rows. The
-  first pages (offset under ``SHALLOW_OFFSET``) are one plain query.
+  first pages (offset under ``SHALLOW_OFFSET``) are one plain query. A view that has a cheap
+  index of its list (``seek_function``, e.g. the articles listed per month) starts a deep page at
+  the nearest boundary before it (a month) instead: a short offset from there, not 40,000 entries.
 
 ``LargeArchivePaginationMixin`` plugs it into a ``ListView``.
 """
@@ -37,6 +39,9 @@ class LargeArchivePaginator(Paginator):
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.count_key = kwargs.pop("count_key", None)
         self.count_function = kwargs.pop("count_function", None)
+        # Returns an object with ``count`` and ``seek(offset)`` -> ``(condition, offset within
+        # it)`` or ``None`` (see ``articles.models.ListedMonths``); cached as the count is.
+        self.seek_function = kwargs.pop("seek_function", None)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
 
     @cached_property
@@ -44,15 +49,31 @@ class LargeArchivePaginator(Paginator):
         """``count_function()`` when given (a count the view has cheaper than ``COUNT(*)``),
         else the object list's count."""
         count = self.count_function or (lambda: Paginator.count.func(self))
+        return self._cached("paginator-count", count)
+
+    @cached_property
+    def seek_index(self):
+        """``seek_function()``, cached for the content generation under the list's key."""
+        return self._cached("paginator-seek", self.seek_function)
+
+    def _cached(self, kind, function):
         if self.count_key is None:
-            return count()
+            return function()
         digest = hashlib.sha256(self.count_key.encode()).hexdigest()[:32]
-        return cached_for_generation(f"paginator-count:{digest}", count)
+        return cached_for_generation(f"{kind}:{digest}", function)
 
     def page(self, number):
         """The page; a deep page reads its keys from the index first (see the module docstring)."""
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
+        if self.seek_function is not None and "count" not in self.__dict__:
+            # A deep page reads the seek index, which has the count too: one statement, not two.
+            try:
+                deep = (int(number) - 1) * self.per_page >= SHALLOW_OFFSET
+            except (TypeError, ValueError):
+                deep = False
+            if deep:
+                self.count = self.seek_index.count
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -66,7 +87,14 @@ class LargeArchivePaginator(Paginator):
         return self._get_page(rows, number, self)
 
     def _deep_rows(self, bottom, top):
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        keys = self.object_list
+        if self.seek_function is not None:
+            found = self.seek_index.seek(bottom)
+            if found is not None:
+                condition, offset = found
+                keys = keys.filter(condition)
+                bottom, top = offset, offset + top - bottom
+        ids = list(keys.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
         # A row deleted between the two queries is simply left out of this page.
         return [rows[pk] for pk in ids if pk in rows]
@@ -85,11 +113,16 @@ class LargeArchivePaginationMixin:
             allow_empty_first_page=allow_empty_first_page,
             count_key=self.get_count_key(),
             count_function=self.get_count_function(),
+            seek_function=self.get_seek_function(),
             **kwargs,
         )
 
     def get_count_function(self):
         """A function giving the list's count more cheaply than ``COUNT(*)``, or ``None``."""
+        return None
+
+    def get_seek_function(self):
+        """A function giving the list's seek index (see ``LargeArchivePaginator``), or ``None``."""
         return None
 
     def get_count_key(self):
