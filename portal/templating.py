@@ -84,7 +84,9 @@ def elided_pages(page_obj, on_each_side=2, on_ends=1):
 
 def environment(**options):
     """The environment Django's ``Jinja2`` backend builds (``TEMPLATES`` in settings)."""
-    options.setdefault("undefined", jinja2.ChainableUndefined)
+    # Not setdefault(): Django's backend always passes its own (Undefined, or DebugUndefined
+    # with DEBUG), under which ``missing.name`` raises and ``{{ missing }}`` prints itself.
+    options["undefined"] = jinja2.ChainableUndefined
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_translations(translation, newstyle=True)
     env.globals.update(
