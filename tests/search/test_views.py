@@ -92,6 +92,18 @@ def test_column_and_date_filters(client):
 
 
 @pytest.mark.django_db
+def test_a_deep_results_page_is_shown_and_marked_in_the_page_links(client):
+    """From page 6 on, the links are elided around the current page, not around page 1."""
+    column = ColumnFactory(slug="news", name="工作动态")
+    for n in range(130):
+        ArticleFactory(title=f"质量月活动第{n}期", column=column)
+    response = client.get(URL, {"q": "质量月", "sort": "date", "page": 8})
+    assert response.context["page_obj"].number == 8
+    assert '<span aria-current="page">8</span>' in response.text
+    assert "page=7" in response.text and "page=9" in response.text
+
+
+@pytest.mark.django_db
 def test_pagination_keeps_query_and_filters(client):
     """Page links carry the query, the column and the sort order."""
     column = ColumnFactory(slug="news", name="工作动态")
