@@ -3,6 +3,7 @@
 import datetime
 import functools
 import logging
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -42,6 +43,64 @@ def news_url_prefix():
 @functools.lru_cache(maxsize=64)
 def _news_url_prefix(language, script_prefix, urlconf):
     return reverse("articles:list", urlconf=urlconf or None)
+
+
+class ListRow(NamedTuple):
+    """What a list of articles shows of one (``includes/article_items.html``), as plain values."""
+
+    url: str
+    title: str
+    day: str
+    summary: str
+    is_stub: bool
+    column_name: str
+    column_url: str
+
+
+def list_rows(articles, *, column=False, summary=False):
+    """``articles`` as ``ListRow``s: their links and days worked out here, with one look-up of
+    the language, URL prefix and time zone for all of them, rather than by ``get_absolute_url()``
+    and ``published_day`` in the template for each row (each reading them again).
+
+    ``column`` and ``summary`` say whether the list shows them: only then are they read (a list
+    of rows loaded without them would query each row for them).
+    """
+    prefix = news_url_prefix()
+    zone = timezone.get_current_timezone()
+    rows = []
+    for article in articles:
+        url, day = article_url_and_day(article, prefix, zone)
+        if column:
+            article_column = article.column
+            column_name = article_column.name
+            column_url = f"{prefix}column/{article_column.slug}/"
+        else:
+            column_name = column_url = ""
+        rows.append(
+            ListRow(
+                url,
+                article.title,
+                day,
+                (article.summary or "") if summary else "",
+                article.is_stub,
+                column_name,
+                column_url,
+            )
+        )
+    return rows
+
+
+def article_url_and_day(article, prefix, zone):
+    """``article.get_absolute_url()`` and ``article.published_day`` from the list prefix
+    (``news_url_prefix()``) and time zone the caller read once."""
+    published = article.published_at
+    if published is not None:
+        when = timezone.localtime(published, zone)
+        day = f"{when:%Y-%m-%d}"
+    else:
+        when = timezone.localtime(article.created_at or timezone.now(), zone)
+        day = ""
+    return f"{prefix}{when.year:04d}/{when.month:02d}/{article.pk}/", day
 
 
 class ArticleConflict(Exception):

@@ -73,6 +73,13 @@ def archive_year_links(years):
     ]
 
 
+def column_links(columns):
+    """``[(pk, name, url)]`` of the columns for the sidebar (``Column.get_absolute_url()`` for
+    each would look the list's URL prefix up again)."""
+    prefix = news_url_prefix()
+    return [(column.pk, column.name, f"{prefix}column/{column.slug}/") for column in columns]
+
+
 def _archive_years():
     zone = timezone.get_current_timezone()
     this_year = timezone.localtime(timezone.now(), zone).year
@@ -186,6 +193,7 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
             context["columns"] = list(Column.objects.all())
         context.setdefault("archive_years", archive_years())
         context["archive_year_links"] = archive_year_links(context["archive_years"])
+        context["column_links"] = column_links(context["columns"])
         surrogate.add(self.request, surrogate.NEWS, *article_keys(context["object_list"]))
         return context
 
