@@ -48,6 +48,7 @@ def _news_url_prefix(language, script_prefix, urlconf):
 class ListRow(NamedTuple):
     """What a list of articles shows of one (``includes/article_items.html``), as plain values."""
 
+    pk: int
     url: str
     title: str
     day: str
@@ -63,13 +64,19 @@ def list_rows(articles, *, column=False, summary=False):
     and ``published_day`` in the template for each row (each reading them again).
 
     ``column`` and ``summary`` say whether the list shows them: only then are they read (a list
-    of rows loaded without them would query each row for them).
+    of rows loaded without them would query each row for them). ``ListRow``s among ``articles``
+    (a view that built them from its query's rows) are kept as they are.
     """
     prefix = news_url_prefix()
     zone = timezone.get_current_timezone()
     rows = []
     for article in articles:
-        url, day = article_url_and_day(article, prefix, zone)
+        if type(article) is ListRow:  # worked out by the view already
+            rows.append(article)
+            continue
+        published_at = article.published_at
+        created_at = article.created_at if published_at is None else None
+        url, day = article_url_and_day(article.pk, published_at, created_at, prefix, zone)
         if column:
             article_column = article.column
             column_name = article_column.name
@@ -78,6 +85,7 @@ def list_rows(articles, *, column=False, summary=False):
             column_name = column_url = ""
         rows.append(
             ListRow(
+                article.pk,
                 url,
                 article.title,
                 day,
@@ -90,17 +98,17 @@ def list_rows(articles, *, column=False, summary=False):
     return rows
 
 
-def article_url_and_day(article, prefix, zone):
-    """``article.get_absolute_url()`` and ``article.published_day`` from the list prefix
-    (``news_url_prefix()``) and time zone the caller read once."""
-    published = article.published_at
-    if published is not None:
-        when = timezone.localtime(published, zone)
+def article_url_and_day(pk, published_at, created_at, prefix, zone):
+    """``get_absolute_url()`` and ``published_day`` of an article from its values, the list
+    prefix (``news_url_prefix()``) and the time zone the caller read once (``created_at`` is
+    only used without ``published_at``)."""
+    if published_at is not None:
+        when = timezone.localtime(published_at, zone)
         day = f"{when:%Y-%m-%d}"
     else:
-        when = timezone.localtime(article.created_at or timezone.now(), zone)
+        when = timezone.localtime(created_at or timezone.now(), zone)
         day = ""
-    return f"{prefix}{when.year:04d}/{when.month:02d}/{article.pk}/", day
+    return f"{prefix}{when.year:04d}/{when.month:02d}/{pk}/", day
 
 
 class ArticleConflict(Exception):
