@@ -3,6 +3,7 @@
 import datetime
 import functools
 import logging
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -42,6 +43,72 @@ def news_url_prefix():
 @functools.lru_cache(maxsize=64)
 def _news_url_prefix(language, script_prefix, urlconf):
     return reverse("articles:list", urlconf=urlconf or None)
+
+
+class ListRow(NamedTuple):
+    """What a list of articles shows of one (``includes/article_items.html``), as plain values."""
+
+    pk: int
+    url: str
+    title: str
+    day: str
+    summary: str
+    is_stub: bool
+    column_name: str
+    column_url: str
+
+
+def list_rows(articles, *, column=False, summary=False):
+    """``articles`` as ``ListRow``s: their links and days worked out here, with one look-up of
+    the language, URL prefix and time zone for all of them, rather than by ``get_absolute_url()``
+    and ``published_day`` in the template for each row (each reading them again).
+
+    ``column`` and ``summary`` say whether the list shows them: only then are they read (a list
+    of rows loaded without them would query each row for them). ``ListRow``s among ``articles``
+    (a view that built them from its query's rows) are kept as they are.
+    """
+    prefix = news_url_prefix()
+    zone = timezone.get_current_timezone()
+    rows = []
+    for article in articles:
+        if type(article) is ListRow:  # worked out by the view already
+            rows.append(article)
+            continue
+        published_at = article.published_at
+        created_at = article.created_at if published_at is None else None
+        url, day = article_url_and_day(article.pk, published_at, created_at, prefix, zone)
+        if column:
+            article_column = article.column
+            column_name = article_column.name
+            column_url = f"{prefix}column/{article_column.slug}/"
+        else:
+            column_name = column_url = ""
+        rows.append(
+            ListRow(
+                article.pk,
+                url,
+                article.title,
+                day,
+                (article.summary or "") if summary else "",
+                article.is_stub,
+                column_name,
+                column_url,
+            )
+        )
+    return rows
+
+
+def article_url_and_day(pk, published_at, created_at, prefix, zone):
+    """``get_absolute_url()`` and ``published_day`` of an article from its values, the list
+    prefix (``news_url_prefix()``) and the time zone the caller read once (``created_at`` is
+    only used without ``published_at``)."""
+    if published_at is not None:
+        when = timezone.localtime(published_at, zone)
+        day = f"{when:%Y-%m-%d}"
+    else:
+        when = timezone.localtime(created_at or timezone.now(), zone)
+        day = ""
+    return f"{prefix}{when.year:04d}/{when.month:02d}/{pk}/", day
 
 
 class ArticleConflict(Exception):

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -71,6 +72,13 @@ def archive_year_links(years):
         {"year": year, "url": f"{prefix}{year:04d}/", "label": _("%(year)s年") % {"year": year}}
         for year in years
     ]
+
+
+def column_links(columns):
+    """``[(pk, name, url)]`` of the columns for the sidebar (``Column.get_absolute_url()`` for
+    each would look the list's URL prefix up again)."""
+    prefix = news_url_prefix()
+    return [(column.pk, column.name, f"{prefix}column/{column.slug}/") for column in columns]
 
 
 def _archive_years():
@@ -186,6 +194,7 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
             context["columns"] = list(Column.objects.all())
         context.setdefault("archive_years", archive_years())
         context["archive_year_links"] = archive_year_links(context["archive_years"])
+        context["column_links"] = column_links(context["columns"])
         surrogate.add(self.request, surrogate.NEWS, *article_keys(context["object_list"]))
         return context
 
@@ -196,19 +205,26 @@ def filter_fields(form, options):
     Rendered by that one template rather than by each widget's templates (Django renders every
     ``<option>`` through a template of its own); ``options`` gives the choices of the selects
     (``column`` and ``province``) as ``(value, label)`` pairs already loaded by the view.
+    ``form`` is None for a list without filter values: the fields are then read from
+    ``filter_form_fields()`` (no ``FilterSet`` to build, no form to copy its fields and validate).
     """
-    data = form.data if form.is_bound else {}
-    errors = form.errors if form.is_bound else {}
-    fields = []
-    for bound in form:
-        field = bound.field
-        name = bound.name
+    if form is None:
+        data, errors = {}, {}
+        fields = filter_form_fields()
+        label_suffix = gettext(":")  # a form's default, in the reader's language
+    else:
+        data = form.data if form.is_bound else {}
+        errors = form.errors if form.is_bound else {}
+        fields = [(bound.name, bound.auto_id, bound.label, bound.field) for bound in form]
+        label_suffix = form.label_suffix
+    entries = []
+    for name, auto_id, label, field in fields:
         value = data.get(name, "") or ""
         entry = {
             "name": name,
-            "id": bound.auto_id,
-            "text": bound.label,
-            "label": f"{bound.label}{form.label_suffix}",
+            "id": auto_id,
+            "text": label,
+            "label": f"{label}{label_suffix}",
             "errors": errors.get(name, []),
             "help_text": field.help_text,
             "value": value,
@@ -221,8 +237,16 @@ def filter_fields(form, options):
                 ("", field.empty_label, not value),
                 *((choice, label, choice == value) for choice, label in options[name]),
             ]
-        fields.append(entry)
-    return fields
+        entries.append(entry)
+    return entries
+
+
+@functools.cache
+def filter_form_fields():
+    """``(name, id, label, field)`` of each field of ``ArticleFilter``'s form, from a form built
+    once per process (the labels are lazy: each request reads them in its own language)."""
+    form = ArticleFilter(None, queryset=Article.objects.none(), columns=[], provinces=[]).form
+    return tuple((bound.name, bound.auto_id, bound.label, bound.field) for bound in form)
 
 
 def _columns_and_provinces_query(now):
@@ -260,10 +284,14 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     Invalid filter values are reported on the form; the valid ones still apply.
     """
 
+    @cached_property
+    def filtered(self):
+        """Whether the request has parameters besides the page number: without them there is
+        no FilterSet to build (it copies every filter, and its form every field)."""
+        return bool(set(self.request.GET) - {self.page_kwarg})
+
     def get_queryset(self):
-        # Without filters there is no FilterSet to build (it copies every filter and validates
-        # its form).
-        if not set(self.request.GET) - {self.page_kwarg}:
+        if not self.filtered:
             return super().get_queryset()
         return self.filterset.qs
 
@@ -285,7 +313,7 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     def get_count_function(self):
         """The stored counts (``published_count``) when the list is every article or one
         column's (no other filter has a value); else ``COUNT(*)``."""
-        if not set(self.request.GET) - {self.page_kwarg}:
+        if not self.filtered:
             return published_count
         form = self.filterset.form
         if not form.is_valid():
@@ -306,10 +334,11 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         return None
 
     def get_context_data(self, **kwargs):
+        filterset = self.filterset if self.filtered else None
         context = super().get_context_data(
             columns=self.columns_and_provinces[0],
-            filterset=self.filterset,
-            form=self.filterset.form,
+            filterset=filterset,
+            form=filterset and filterset.form,
             # As ``form.is_bound``: any parameter, the page number included.
             form_is_bound=bool(self.request.GET),
             page_title=_("新闻"),
@@ -319,7 +348,7 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         )
         columns, provinces = self.columns_and_provinces
         context["filter_fields"] = filter_fields(
-            self.filterset.form,
+            context["form"],
             {"column": [(column.slug, column.name) for column in columns], "province": provinces},
         )
         return context

@@ -22,6 +22,7 @@ the Django template language.
 """
 
 import os
+import unicodedata
 
 import jinja2
 from django.template import defaultfilters
@@ -43,6 +44,21 @@ def file_type(file_name):
     """The upper-case extension of a file name ("PDF", "DOCX"), or an empty string."""
     extension = os.path.splitext(str(file_name or ""))[1].lstrip(".")
     return extension.upper()
+
+
+def truncatechars(value, length):
+    """Django's ``|truncatechars``, without its ``Truncator`` (and its translated "…") for a
+    plain string (not a safe one) short enough to come back unchanged (NFC-normalised)."""
+    if type(value) is str and type(length) is int and 0 < len(value) <= length:
+        return unicodedata.normalize("NFC", value)
+    return defaultfilters.truncatechars(value, length)
+
+
+def article_rows(articles, column=False, summary=False):
+    """``articles.models.list_rows``: a list's rows as plain values (``includes/article_items``)."""
+    from articles.models import list_rows
+
+    return list_rows(articles, column=column, summary=summary)
 
 
 def url(name, *args, **kwargs):
@@ -96,10 +112,11 @@ def environment(**options):
         querystring=querystring,
         elided_pages=elided_pages,
         get_current_language=translation.get_language,
+        article_rows=article_rows,
     )
     env.filters.update(
         date=date,
-        truncatechars=defaultfilters.truncatechars,
+        truncatechars=truncatechars,
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
         filesizeformat=defaultfilters.filesizeformat,

@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from articles.models import Article, Column, Image
+from articles.models import (
+    Article,
+    Column,
+    Image,
+    ListRow,
+    article_url_and_day,
+    news_url_prefix,
+)
 from partnerships.models import Agency, Division, HelpingPair, Meeting, detail_urls
 from qxs import surrogate
 from qxs.prepared import PreparedQuery
@@ -118,8 +125,10 @@ def home_articles(now):
 
     leading, newest = [], []
     for row in HOME_ARTICLES_QUERY.rows(now=now):
-        article, (is_leading,) = ARTICLES.instances(row)
-        (leading if is_leading else newest).append(article)
+        if row[-1]:
+            leading.append(ARTICLES.instances(row)[0])
+        else:
+            newest.append(row)
     leading.sort(key=lambda a: (is_headline(a), a.published_at, a.pk), reverse=True)
     headline = leading[0] if leading and is_headline(leading[0]) else None
     featured = [
@@ -128,9 +137,46 @@ def home_articles(now):
         if article is not headline and article.featured and not article.is_stub
     ][:3]
     shown = {article.pk for article in [headline, *featured] if article}
-    newest.sort(key=lambda a: (a.published_at, a.pk), reverse=True)
-    latest = [article for article in newest if article.pk not in shown][:HOME_LATEST]
-    return headline, featured, latest
+    newest.sort(key=lambda row: (row[_PUBLISHED_AT], row[_ID]), reverse=True)
+    latest = [row for row in newest if row[_ID] not in shown][:HOME_LATEST]
+    return headline, featured, latest_rows(latest)
+
+
+_ID, _TITLE, _PUBLISHED_AT, _CREATED_AT, _IS_STUB, _COLUMN_NAME, _COLUMN_SLUG = (
+    ARTICLES.names.index(name)
+    for name in (
+        "id",
+        "title",
+        "published_at",
+        "created_at",
+        "is_stub",
+        "column__name",
+        "column__slug",
+    )
+)
+
+
+def latest_rows(rows):
+    """The latest news as the list shows them (``ListRow``s with their column, without the
+    summary), straight from the query's rows: no model instances for them."""
+    prefix = news_url_prefix()
+    zone = timezone.get_current_timezone()
+    latest = []
+    for row in rows:
+        url, day = article_url_and_day(row[_ID], row[_PUBLISHED_AT], row[_CREATED_AT], prefix, zone)
+        latest.append(
+            ListRow(
+                row[_ID],
+                url,
+                row[_TITLE],
+                day,
+                "",
+                row[_IS_STUB],
+                row[_COLUMN_NAME],
+                f"{prefix}column/{row[_COLUMN_SLUG]}/",
+            )
+        )
+    return latest
 
 
 def _symposium_query(now):
