@@ -10,7 +10,9 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, DateTimeField, Exists, FilteredRelation, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -70,6 +72,35 @@ def newest_article_ids(about):
 
 def article_keys(articles):
     return [surrogate.article(article.pk) for article in articles]
+
+
+class Row:
+    """A row of a page as plain attributes (``Row(url=..., name=...)``): cheaper to build than a
+    model instance, and what the template reads is worked out once, in the view."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+@functools.lru_cache(maxsize=64)
+def _news_url_prefix(language, script_prefix, urlconf):
+    return reverse("articles:list", urlconf=urlconf)
+
+
+def news_rows(articles):
+    """The related news as ``_articles.html`` lists them: ``url``, ``title`` and ``day``
+    (``get_absolute_url()`` and ``published_day``, with the time zone and the news prefix read
+    once, not for every row)."""
+    # As Article.get_absolute_url() builds the URL of "articles:detail" (tests compare them).
+    prefix = _news_url_prefix(get_language(), get_script_prefix(), get_urlconf())
+    zone = timezone.get_current_timezone()
+    rows = []
+    for article in articles:
+        when = (article.published_at or article.created_at or timezone.now()).astimezone(zone)
+        year, month = f"{when.year:04d}", f"{when.month:02d}"
+        day = f"{year}-{month}-{when.day:02d}" if article.published_at else ""
+        rows.append(Row(url=f"{prefix}{year}/{month}/{article.pk}/", title=article.title, day=day))
+    return rows
 
 
 def pair_keys(pairs):
@@ -200,9 +231,10 @@ ARTICLE_ROW_FIELDS = model_fields(Article, "id", "title", "published_at", "creat
 
 
 def meeting_facts(meeting):
-    """The meeting's regions, and its participants grouped by role in ``ROLE_ORDER``
-    (``[(label, [...]), ...]``), each with ``honours``, the names of its agency's honours, and
-    its agency with the name and ``url``: one ``UNION`` of regions, honours and participants.
+    """The meeting's regions (``url``, ``name``), and its participants grouped by role in
+    ``ROLE_ORDER`` (``[(label, [...]), ...]``), each with ``agency_id``, ``url`` (its agency's),
+    ``display_name``, ``person``, ``person_title``, ``remarks`` and ``honours`` (the names of its
+    agency's honours): one ``UNION`` of regions, honours and participants.
     """
     regions, honours, participants = [], {}, []
     region_url = detail_urls("partnerships:region-detail")
@@ -220,27 +252,26 @@ def meeting_facts(meeting):
         text6,
     ) in MEETING_FACTS_QUERY.rows(pk=meeting.pk):
         if kind == "region":
-            region = Division(pk=pk, code=text1, name=text2)
-            region.url = region_url(region.code)
-            regions.append(region)
+            regions.append(Row(code=text1, name=text2, url=region_url(text1)))
         elif kind == "honour":
             names = honours.setdefault(pk, [])
             if text1 not in names:
                 names.append(text1)
         else:
-            participant = MeetingParticipant(
-                pk=pk,
-                meeting_id=meeting.pk,
-                written_as=text1,
-                role=text2,
-                person=text3,
-                person_title=text4,
-                remarks=text5,
-                order=order,
+            # MeetingParticipant.display_name: as the report wrote it, else the agency's name.
+            participants.append(
+                Row(
+                    pk=pk,
+                    agency_id=agency_id,
+                    url=agency_url(agency_id),
+                    display_name=text1 or text6,
+                    role=text2,
+                    person=text3,
+                    person_title=text4,
+                    remarks=text5,
+                    order=order,
+                )
             )
-            participant.agency = Agency(pk=agency_id, name=text6)
-            participant.agency.url = agency_url(agency_id)
-            participants.append(participant)
     regions.sort(key=lambda division: division.code)
     participants.sort(key=lambda participant: (participant.order, participant.pk))
     by_role = {}
@@ -248,15 +279,43 @@ def meeting_facts(meeting):
         participant.honours = sorted(honours.get(participant.agency_id, []))
         by_role.setdefault(participant.role, []).append(participant)
     groups = [
-        (MeetingParticipant.Role(role).label, by_role[role])
+        (str(MeetingParticipant.Role(role).label), by_role[role])
         for role in ROLE_ORDER
         if role in by_role
     ]
     return regions, groups
 
 
+# The meeting itself by its slug, with what its page shows of its venue and organiser.
+MEETING = Selection(
+    Meeting,
+    ("venue", Division, "id", "code", "name", "current_name", "parent_id"),
+    ("venue__parent", Division, "id", "code", "name"),
+    ("organiser", Agency, "id", "name"),
+)
+MEETING_QUERY = PreparedQuery(
+    lambda now, slug: Meeting.objects.filter(slug=slug).values_list(*MEETING.names),
+    ids=(),
+    texts=("slug",),
+)
+
+
 class MeetingDetailView(DetailView):
-    queryset = Meeting.objects.select_related("venue__parent", "organiser")
+    model = Meeting
+
+    def get_object(self, queryset=None):
+        rows = MEETING_QUERY.rows(slug=self.kwargs["slug"])
+        if not rows:
+            raise Http404("No meeting has this slug.")
+        meeting = MEETING.instances(rows[0])[0]
+        venue = meeting.venue
+        if venue is not None:
+            venue.url = venue.get_absolute_url()
+            if venue.parent is not None:
+                venue.parent.url = venue.parent.get_absolute_url()
+        if meeting.organiser is not None:
+            meeting.organiser.url = meeting.organiser.get_absolute_url()
+        return meeting
 
     def get_context_data(self, **kwargs):
         meeting = self.object
@@ -283,6 +342,7 @@ class MeetingDetailView(DetailView):
             regions=regions,
             pairs=pairs,
             articles=articles,
+            news=news_rows(articles),
             **kwargs,
         )
 
@@ -419,6 +479,7 @@ class PairDetailView(DetailView):
             agreements=agreements,
             target_years=sorted(years.items()),
             articles=articles,
+            news=news_rows(articles),
             **kwargs,
         )
 
@@ -516,6 +577,7 @@ class AgencyDetailView(DetailView):
             pairs=pairs,
             participations=participations,
             articles=articles,
+            news=news_rows(articles),
             **kwargs,
         )
 
