@@ -39,6 +39,13 @@ def detail_urls(name):
     return lambda value: f"{before}{quote(str(value), safe=_SAFE)}{after}"
 
 
+def place_name(name, current_name):
+    """``Division.display_name`` of a division's ``name`` and ``current_name``."""
+    if current_name and current_name != name:
+        return _("%(name)s（今%(current)s）") % {"name": name, "current": current_name}
+    return name
+
+
 class PairSide:
     """One side of a pair as the pair tables show it: the agency's link and name, and its place's
     link and name (``place_url`` empty when the agency has no place)."""
@@ -177,12 +184,7 @@ class Division(models.Model):
     @property
     def display_name(self):
         """The name with today's name in brackets when it changed: 凤城县（今凤城市）."""
-        if self.current_name and self.current_name != self.name:
-            return _("%(name)s（今%(current)s）") % {
-                "name": self.name,
-                "current": self.current_name,
-            }
-        return self.name
+        return place_name(self.name, self.current_name)
 
     @property
     def province_code(self):

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -32,9 +32,11 @@ from .models import (
     HelpingPair,
     Meeting,
     MeetingParticipant,
+    PairSide,
     attach_loaded_target_years,
     detail_urls,
     link_pairs,
+    place_name,
 )
 
 RELATED_ARTICLES = 10
@@ -224,9 +226,50 @@ PAIRS_WITH_PLACES = Selection(
     ("helped", Agency),
     ("helped__division", Division),
 )
-MEETING_PAIRS_QUERY = PreparedQuery(
-    lambda pk, now: HelpingPair.objects.filter(meeting_id=pk).values_list(*PAIRS_WITH_PLACES.names)
+# What the meeting's pair table shows of each pair (no diagram there: no coordinates).
+PLACE_COLUMNS = ("division__code", "division__name", "division__current_name")
+MEETING_PAIR_COLUMNS = (
+    "id",
+    "helper_id",
+    "helped_id",
+    "order",
+    "helper_written_as",
+    "helper__name",
+    *(f"helper__{name}" for name in PLACE_COLUMNS),
+    "helped_written_as",
+    "helped__name",
+    *(f"helped__{name}" for name in PLACE_COLUMNS),
 )
+MEETING_PAIRS_QUERY = PreparedQuery(
+    lambda pk, now: HelpingPair.objects.filter(meeting_id=pk).values_list(*MEETING_PAIR_COLUMNS)
+)
+
+
+def meeting_pairs(meeting):
+    """The meeting's pairs in order, as ``link_pairs()`` prepares them for the pair table
+    (``pk``, ``helper_id``, ``helped_id``, ``order``, ``url``, ``label``, ``helper_side``,
+    ``helped_side``), as plain rows built straight from one query's values."""
+    pair_url = detail_urls("partnerships:pair-detail")
+    agency_url = detail_urls("partnerships:agency-detail")
+    region_url = detail_urls("partnerships:region-detail")
+    label = gettext("第 %(number)s 对")
+    pairs = []
+    for pk, helper_id, helped_id, order, *sides in MEETING_PAIRS_QUERY.rows(pk=meeting.pk):
+        pair = Row(pk=pk, helper_id=helper_id, helped_id=helped_id, order=order)
+        pair.url, pair.label = pair_url(pk), label % {"number": order}
+        for index, agency_id in enumerate((helper_id, helped_id)):
+            written_as, name, code, place, current_name = sides[index * 5 : index * 5 + 5]
+            side = PairSide(agency_url(agency_id), written_as or name)
+            if code is not None:
+                side.place_url, side.place = region_url(code), place_name(place, current_name)
+            if index:
+                pair.helped_side = side
+            else:
+                pair.helper_side = side
+        pairs.append(pair)
+    return pairs
+
+
 ARTICLE_ROW_FIELDS = model_fields(Article, "id", "title", "published_at", "created_at")
 
 
@@ -320,9 +363,7 @@ class MeetingDetailView(DetailView):
     def get_context_data(self, **kwargs):
         meeting = self.object
         regions, groups = meeting_facts(meeting)
-        pairs = link_pairs(
-            [PAIRS_WITH_PLACES.instances(row)[0] for row in MEETING_PAIRS_QUERY.rows(pk=meeting.pk)]
-        )
+        pairs = meeting_pairs(meeting)
         articles = meeting_articles(meeting)
         surrogate.add(
             self.request,
