@@ -39,18 +39,52 @@ def detail_urls(name):
     return lambda value: f"{before}{quote(str(value), safe=_SAFE)}{after}"
 
 
+def place_name(name, current_name):
+    """``Division.display_name`` of a division's ``name`` and ``current_name``."""
+    if current_name and current_name != name:
+        return _("%(name)s（今%(current)s）") % {"name": name, "current": current_name}
+    return name
+
+
+class PairSide:
+    """One side of a pair as the pair tables show it: the agency's link and name, and its place's
+    link and name (``place_url`` empty when the agency has no place)."""
+
+    __slots__ = ("name", "place", "place_url", "url")
+
+    def __init__(self, url, name, place_url="", place=""):
+        self.url, self.name, self.place_url, self.place = url, name, place_url, place
+
+
 def link_pairs(pairs):
     """Set ``url`` on each pair, on its two agencies and on their divisions (loaded with them, as
-    ``with_places()`` does): the links of the pair tables. Returns the pairs."""
+    ``with_places()`` does), and what the pair tables print as plain values: ``label`` (its
+    ``number_label``), ``helper_side`` and ``helped_side`` (:class:`PairSide`). Returns the
+    pairs."""
     pair_url = detail_urls("partnerships:pair-detail")
     agency_url = detail_urls("partnerships:agency-detail")
     region_url = detail_urls("partnerships:region-detail")
+    label = gettext("第 %(number)s 对")
+    places = {}
     for pair in pairs:
         pair.url = pair_url(pair.pk)
-        for agency in (pair.helper, pair.helped):
+        pair.label = label % {"number": pair.order}
+        sides = []
+        for agency, written_as in (
+            (pair.helper, pair.helper_written_as),
+            (pair.helped, pair.helped_written_as),
+        ):
             agency.url = agency_url(agency.pk)
-            if agency.division is not None:
-                agency.division.url = region_url(agency.division.code)
+            side = PairSide(agency.url, written_as or agency.name)
+            division = agency.division
+            if division is not None:
+                division.url = region_url(division.code)
+                place = places.get(division.pk)
+                if place is None:
+                    place = places[division.pk] = division.display_name
+                side.place_url, side.place = division.url, place
+            sides.append(side)
+        pair.helper_side, pair.helped_side = sides
     return pairs
 
 
@@ -150,12 +184,7 @@ class Division(models.Model):
     @property
     def display_name(self):
         """The name with today's name in brackets when it changed: 凤城县（今凤城市）."""
-        if self.current_name and self.current_name != self.name:
-            return _("%(name)s（今%(current)s）") % {
-                "name": self.name,
-                "current": self.current_name,
-            }
-        return self.name
+        return place_name(self.name, self.current_name)
 
     @property
     def province_code(self):

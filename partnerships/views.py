@@ -10,7 +10,9 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, DateTimeField, Exists, FilteredRelation, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -30,9 +32,11 @@ from .models import (
     HelpingPair,
     Meeting,
     MeetingParticipant,
+    PairSide,
     attach_loaded_target_years,
     detail_urls,
     link_pairs,
+    place_name,
 )
 
 RELATED_ARTICLES = 10
@@ -70,6 +74,35 @@ def newest_article_ids(about):
 
 def article_keys(articles):
     return [surrogate.article(article.pk) for article in articles]
+
+
+class Row:
+    """A row of a page as plain attributes (``Row(url=..., name=...)``): cheaper to build than a
+    model instance, and what the template reads is worked out once, in the view."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+@functools.lru_cache(maxsize=64)
+def _news_url_prefix(language, script_prefix, urlconf):
+    return reverse("articles:list", urlconf=urlconf)
+
+
+def news_rows(articles):
+    """The related news as ``_articles.html`` lists them: ``url``, ``title`` and ``day``
+    (``get_absolute_url()`` and ``published_day``, with the time zone and the news prefix read
+    once, not for every row)."""
+    # As Article.get_absolute_url() builds the URL of "articles:detail" (tests compare them).
+    prefix = _news_url_prefix(get_language(), get_script_prefix(), get_urlconf())
+    zone = timezone.get_current_timezone()
+    rows = []
+    for article in articles:
+        when = (article.published_at or article.created_at or timezone.now()).astimezone(zone)
+        year, month = f"{when.year:04d}", f"{when.month:02d}"
+        day = f"{year}-{month}-{when.day:02d}" if article.published_at else ""
+        rows.append(Row(url=f"{prefix}{year}/{month}/{article.pk}/", title=article.title, day=day))
+    return rows
 
 
 def pair_keys(pairs):
@@ -193,16 +226,58 @@ PAIRS_WITH_PLACES = Selection(
     ("helped", Agency),
     ("helped__division", Division),
 )
-MEETING_PAIRS_QUERY = PreparedQuery(
-    lambda pk, now: HelpingPair.objects.filter(meeting_id=pk).values_list(*PAIRS_WITH_PLACES.names)
+# What the meeting's pair table shows of each pair (no diagram there: no coordinates).
+PLACE_COLUMNS = ("division__code", "division__name", "division__current_name")
+MEETING_PAIR_COLUMNS = (
+    "id",
+    "helper_id",
+    "helped_id",
+    "order",
+    "helper_written_as",
+    "helper__name",
+    *(f"helper__{name}" for name in PLACE_COLUMNS),
+    "helped_written_as",
+    "helped__name",
+    *(f"helped__{name}" for name in PLACE_COLUMNS),
 )
+MEETING_PAIRS_QUERY = PreparedQuery(
+    lambda pk, now: HelpingPair.objects.filter(meeting_id=pk).values_list(*MEETING_PAIR_COLUMNS)
+)
+
+
+def meeting_pairs(meeting):
+    """The meeting's pairs in order, as ``link_pairs()`` prepares them for the pair table
+    (``pk``, ``helper_id``, ``helped_id``, ``order``, ``url``, ``label``, ``helper_side``,
+    ``helped_side``), as plain rows built straight from one query's values."""
+    pair_url = detail_urls("partnerships:pair-detail")
+    agency_url = detail_urls("partnerships:agency-detail")
+    region_url = detail_urls("partnerships:region-detail")
+    label = gettext("第 %(number)s 对")
+    pairs = []
+    for pk, helper_id, helped_id, order, *sides in MEETING_PAIRS_QUERY.rows(pk=meeting.pk):
+        pair = Row(pk=pk, helper_id=helper_id, helped_id=helped_id, order=order)
+        pair.url, pair.label = pair_url(pk), label % {"number": order}
+        for index, agency_id in enumerate((helper_id, helped_id)):
+            written_as, name, code, place, current_name = sides[index * 5 : index * 5 + 5]
+            side = PairSide(agency_url(agency_id), written_as or name)
+            if code is not None:
+                side.place_url, side.place = region_url(code), place_name(place, current_name)
+            if index:
+                pair.helped_side = side
+            else:
+                pair.helper_side = side
+        pairs.append(pair)
+    return pairs
+
+
 ARTICLE_ROW_FIELDS = model_fields(Article, "id", "title", "published_at", "created_at")
 
 
 def meeting_facts(meeting):
-    """The meeting's regions, and its participants grouped by role in ``ROLE_ORDER``
-    (``[(label, [...]), ...]``), each with ``honours``, the names of its agency's honours, and
-    its agency with the name and ``url``: one ``UNION`` of regions, honours and participants.
+    """The meeting's regions (``url``, ``name``), and its participants grouped by role in
+    ``ROLE_ORDER`` (``[(label, [...]), ...]``), each with ``agency_id``, ``url`` (its agency's),
+    ``display_name``, ``person``, ``person_title``, ``remarks`` and ``honours`` (the names of its
+    agency's honours): one ``UNION`` of regions, honours and participants.
     """
     regions, honours, participants = [], {}, []
     region_url = detail_urls("partnerships:region-detail")
@@ -220,27 +295,26 @@ def meeting_facts(meeting):
         text6,
     ) in MEETING_FACTS_QUERY.rows(pk=meeting.pk):
         if kind == "region":
-            region = Division(pk=pk, code=text1, name=text2)
-            region.url = region_url(region.code)
-            regions.append(region)
+            regions.append(Row(code=text1, name=text2, url=region_url(text1)))
         elif kind == "honour":
             names = honours.setdefault(pk, [])
             if text1 not in names:
                 names.append(text1)
         else:
-            participant = MeetingParticipant(
-                pk=pk,
-                meeting_id=meeting.pk,
-                written_as=text1,
-                role=text2,
-                person=text3,
-                person_title=text4,
-                remarks=text5,
-                order=order,
+            # MeetingParticipant.display_name: as the report wrote it, else the agency's name.
+            participants.append(
+                Row(
+                    pk=pk,
+                    agency_id=agency_id,
+                    url=agency_url(agency_id),
+                    display_name=text1 or text6,
+                    role=text2,
+                    person=text3,
+                    person_title=text4,
+                    remarks=text5,
+                    order=order,
+                )
             )
-            participant.agency = Agency(pk=agency_id, name=text6)
-            participant.agency.url = agency_url(agency_id)
-            participants.append(participant)
     regions.sort(key=lambda division: division.code)
     participants.sort(key=lambda participant: (participant.order, participant.pk))
     by_role = {}
@@ -248,22 +322,48 @@ def meeting_facts(meeting):
         participant.honours = sorted(honours.get(participant.agency_id, []))
         by_role.setdefault(participant.role, []).append(participant)
     groups = [
-        (MeetingParticipant.Role(role).label, by_role[role])
+        (str(MeetingParticipant.Role(role).label), by_role[role])
         for role in ROLE_ORDER
         if role in by_role
     ]
     return regions, groups
 
 
+# The meeting itself by its slug, with what its page shows of its venue and organiser.
+MEETING = Selection(
+    Meeting,
+    ("venue", Division, "id", "code", "name", "current_name", "parent_id"),
+    ("venue__parent", Division, "id", "code", "name"),
+    ("organiser", Agency, "id", "name"),
+)
+MEETING_QUERY = PreparedQuery(
+    lambda now, slug: Meeting.objects.filter(slug=slug).values_list(*MEETING.names),
+    ids=(),
+    texts=("slug",),
+)
+
+
 class MeetingDetailView(DetailView):
-    queryset = Meeting.objects.select_related("venue__parent", "organiser")
+    model = Meeting
+
+    def get_object(self, queryset=None):
+        rows = MEETING_QUERY.rows(slug=self.kwargs["slug"])
+        if not rows:
+            raise Http404("No meeting has this slug.")
+        meeting = MEETING.instances(rows[0])[0]
+        venue = meeting.venue
+        if venue is not None:
+            venue.url = venue.get_absolute_url()
+            if venue.parent is not None:
+                venue.parent.url = venue.parent.get_absolute_url()
+        if meeting.organiser is not None:
+            meeting.organiser.url = meeting.organiser.get_absolute_url()
+        return meeting
 
     def get_context_data(self, **kwargs):
         meeting = self.object
         regions, groups = meeting_facts(meeting)
-        pairs = link_pairs(
-            [PAIRS_WITH_PLACES.instances(row)[0] for row in MEETING_PAIRS_QUERY.rows(pk=meeting.pk)]
-        )
+        pairs = meeting_pairs(meeting)
         articles = meeting_articles(meeting)
         surrogate.add(
             self.request,
@@ -283,6 +383,7 @@ class MeetingDetailView(DetailView):
             regions=regions,
             pairs=pairs,
             articles=articles,
+            news=news_rows(articles),
             **kwargs,
         )
 
@@ -419,6 +520,7 @@ class PairDetailView(DetailView):
             agreements=agreements,
             target_years=sorted(years.items()),
             articles=articles,
+            news=news_rows(articles),
             **kwargs,
         )
 
@@ -516,6 +618,7 @@ class AgencyDetailView(DetailView):
             pairs=pairs,
             participations=participations,
             articles=articles,
+            news=news_rows(articles),
             **kwargs,
         )
 

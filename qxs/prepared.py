@@ -114,20 +114,22 @@ def _prepare(connection, statement):
 class PreparedQuery:
     """``build(**arguments)`` returns a ``values_list()`` QuerySet (or a bare ``sql.Query``, as
     for a statement with no table: see :func:`select`); :meth:`rows` runs it for real values.
-    The arguments are ids named in ``ids`` and the time ``now``, which ``build`` must use only
-    as query parameters (in filters), never to choose the query's shape."""
+    The arguments are ids named in ``ids``, texts named in ``texts`` (a slug) and the time
+    ``now``, which ``build`` must use only as query parameters (in filters), never to choose the
+    query's shape."""
 
-    def __init__(self, build, ids=("pk",), using="default", prepare=True):
+    def __init__(self, build, ids=("pk",), using="default", prepare=True, texts=()):
         self.build = build
         # False for a statement whose generic plan (PostgreSQL's, from the sixth run of a
         # prepared statement) is far worse than one planned for the actual arguments.
         self.prepare = prepare
         self.ids = {name: _FIRST_ID - number for number, name in enumerate(ids)}
+        self.texts = {name: f"qxs-sentinel-{name}-{_FIRST_ID}" for name in texts}
         self.using = using
         self._compiled = {}
 
     def _query(self):
-        built = self.build(now=_NOW, **self.ids)
+        built = self.build(now=_NOW, **self.ids, **self.texts)
         return getattr(built, "query", built)
 
     def _compile(self, connection):
@@ -145,10 +147,13 @@ class PreparedQuery:
                 raise ValueError(f"{self.build.__name__} builds a query that changes with time")
             now = connection.ops.adapt_datetimefield_value(_NOW)
             by_sentinel = {sentinel: name for name, sentinel in self.ids.items()}
+            by_text = {sentinel: name for name, sentinel in self.texts.items()}
             slots = []
             for param in params:
                 if type(param) is int and param in by_sentinel:
                     slots.append(by_sentinel[param])
+                elif type(param) is str and param in by_text:
+                    slots.append(by_text[param])
                 elif param in (now, _NOW):
                     slots.append("now")
                 elif isinstance(param, datetime.datetime | datetime.date):
@@ -159,6 +164,8 @@ class PreparedQuery:
                     )
                 else:
                     slots.append(None)
+            if set(self.texts) - set(slots):
+                raise ValueError(f"{self.build.__name__} does not use each of {sorted(self.texts)}")
             converters = compiler.get_converters([column for column, _, _ in compiler.select])
             statement = None
             if (

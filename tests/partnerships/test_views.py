@@ -4,6 +4,7 @@ do not grow with the number of rows."""
 import datetime
 
 import pytest
+from django.utils import translation
 
 from articles.models import Article
 from partnerships import demo
@@ -276,3 +277,29 @@ def test_the_pair_list_without_pairs(client):
     response = client.get("/pairs/")
     assert response.status_code == 200
     assert "共 0 个" in response.content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_related_news_links_and_days_are_the_articles_own(client, meeting, prefix):
+    """``news_rows()`` builds the links and days without ``get_absolute_url()``: the same ones,
+    in the site's time zone (a late evening in UTC is the next day in Beijing), in English too."""
+    pair = HelpingPair.objects.get(order=1)
+    article = ArticleFactory(
+        title="跨日的报道",
+        published_at=datetime.datetime(2005, 1, 31, 20, 0, tzinfo=datetime.UTC),
+        meeting=meeting,
+    )
+    article.pairs.add(pair)
+    article.agencies.add(pair.helper)
+    with translation.override("en" if prefix else "zh-hans"):
+        url = article.get_absolute_url()
+    assert url == f"{prefix}/news/2005/02/{article.pk}/"
+    for page in (
+        meeting.get_absolute_url(),
+        pair.get_absolute_url(),
+        pair.helper.get_absolute_url(),
+    ):
+        html = client.get(prefix + page).content.decode()
+        news = html.split('class="related-news"')[1].split("</section>")[0]
+        assert f'<a href="{url}">跨日的报道</a>' in news, page
+        assert '<time datetime="2005-02-01">2005-02-01</time>' in news, page

@@ -33,6 +33,25 @@ def test_now_and_ids_are_substituted_on_every_run():
     assert prepared.rows(pk=second.pk, now=second.published_at - timezone.timedelta(days=1)) == []
 
 
+def test_texts_are_substituted_on_every_run():
+    """A text argument (a slug) is a parameter as an id is; a build that leaves it out is
+    refused rather than run with the stand-in value."""
+    prepared = PreparedQuery(
+        lambda now, title: Article.objects.filter(title=title).values_list("pk"),
+        ids=(),
+        texts=("title",),
+    )
+    first, second = ArticleFactory(title="甲"), ArticleFactory(title="乙")
+    assert prepared.rows(title="甲") == [(first.pk,)]
+    assert prepared.rows(title="乙") == [(second.pk,)]
+    assert prepared.rows(title="丙") == []
+    unused = PreparedQuery(
+        lambda now, title: Article.objects.values_list("pk"), ids=(), texts=("title",)
+    )
+    with pytest.raises(ValueError, match="does not use"):
+        unused.rows(title="甲")
+
+
 def test_statement_numbers_the_placeholders_and_declares_their_types():
     name, prepare, execute = _statement(
         "SELECT %s FROM t WHERE a LIKE '%%x' AND b = %s AND c < %s", ["x", 5, timezone.now()]
