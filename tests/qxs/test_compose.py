@@ -73,6 +73,16 @@ def test_cache_runs_varnish_7_with_the_repository_vcl(compose):
     assert '.url = "/healthz/database";' in vcl
 
 
+def test_cache_gets_the_same_varnishd_parameters_as_make_stack(compose):
+    """docker-compose's Varnish runs with the parameters ``make stack`` gives varnishd (the
+    image's entrypoint appends a command starting with ``-`` to its own varnishd line)."""
+    from deploy.stack import VARNISH_PARAMETERS
+
+    command = compose["services"]["cache"]["command"]
+    assert command[0].startswith("-")
+    assert tuple(command) == VARNISH_PARAMETERS
+
+
 def test_proxy_serves_static_and_media_from_the_volumes_web_writes(compose):
     proxy, web = compose["services"]["proxy"], compose["services"]["web"]
     mounts, web_mounts = _mounts(proxy), _mounts(web)
