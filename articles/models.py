@@ -1,7 +1,6 @@
 """Columns (栏目), articles, their images and attachments."""
 
 import datetime
-import functools
 import logging
 from typing import NamedTuple
 
@@ -10,14 +9,13 @@ from django.core.files.storage import default_storage
 from django.db import models, router, transaction
 from django.db.models import Count, F, Func, Q, Subquery
 from django.db.models.functions import Cast, TruncMonth
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from qxs.newslinks import article_url_and_day, news_url_prefix
 from qxs.prepared import PreparedQuery, select
 
 from .images import (
@@ -31,18 +29,6 @@ from .pictures import expand_library_pictures
 from .sanitize import sanitize_html
 
 logger = logging.getLogger(__name__)
-
-
-def news_url_prefix():
-    """``reverse("articles:list")`` (``/news/``, or ``/en/news/`` in English), worked out once per
-    language and URL configuration: list pages build a link for every row from it, which
-    ``reverse()`` would cost twenty times a page."""
-    return _news_url_prefix(get_language(), get_script_prefix(), get_urlconf() or "")
-
-
-@functools.lru_cache(maxsize=64)
-def _news_url_prefix(language, script_prefix, urlconf):
-    return reverse("articles:list", urlconf=urlconf or None)
 
 
 class ListRow(NamedTuple):
@@ -96,19 +82,6 @@ def list_rows(articles, *, column=False, summary=False):
             )
         )
     return rows
-
-
-def article_url_and_day(pk, published_at, created_at, prefix, zone):
-    """``get_absolute_url()`` and ``published_day`` of an article from its values, the list
-    prefix (``news_url_prefix()``) and the time zone the caller read once (``created_at`` is
-    only used without ``published_at``)."""
-    if published_at is not None:
-        when = timezone.localtime(published_at, zone)
-        day = f"{when:%Y-%m-%d}"
-    else:
-        when = timezone.localtime(created_at or timezone.now(), zone)
-        day = ""
-    return f"{prefix}{when.year:04d}/{when.month:02d}/{pk}/", day
 
 
 class ArticleConflict(Exception):

@@ -24,6 +24,7 @@ from taggit.models import Tag
 from partnerships.models import Agency, Division, HelpingPair, Meeting
 from qxs import surrogate
 from qxs.cache import cached_for_generation
+from qxs.newslinks import news_url_prefix
 from qxs.pagination import LargeArchivePaginationMixin
 from qxs.prepared import PreparedQuery, run_sql
 
@@ -36,7 +37,6 @@ from .models import (
     RelatedNews,
     TaggedArticle,
     listed_months,
-    news_url_prefix,
     published_count,
 )
 from .related import related_articles

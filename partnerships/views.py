@@ -10,14 +10,14 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, DateTimeField, Exists, FilteredRelation, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, JsonResponse
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from qxs import surrogate
+from qxs.newslinks import article_url_and_day, news_url_prefix
 from qxs.pagination import LargeArchivePaginationMixin
 from qxs.prepared import PreparedQuery
 from qxs.rows import Selection, model_fields
@@ -84,24 +84,18 @@ class Row:
         self.__dict__.update(values)
 
 
-@functools.lru_cache(maxsize=64)
-def _news_url_prefix(language, script_prefix, urlconf):
-    return reverse("articles:list", urlconf=urlconf)
-
-
 def news_rows(articles):
     """The related news as ``_articles.html`` lists them: ``url``, ``title`` and ``day``
     (``get_absolute_url()`` and ``published_day``, with the time zone and the news prefix read
     once, not for every row)."""
-    # As Article.get_absolute_url() builds the URL of "articles:detail" (tests compare them).
-    prefix = _news_url_prefix(get_language(), get_script_prefix(), get_urlconf())
+    prefix = news_url_prefix()
     zone = timezone.get_current_timezone()
     rows = []
     for article in articles:
-        when = (article.published_at or article.created_at or timezone.now()).astimezone(zone)
-        year, month = f"{when.year:04d}", f"{when.month:02d}"
-        day = f"{year}-{month}-{when.day:02d}" if article.published_at else ""
-        rows.append(Row(url=f"{prefix}{year}/{month}/{article.pk}/", title=article.title, day=day))
+        url, day = article_url_and_day(
+            article.pk, article.published_at, article.created_at, prefix, zone
+        )
+        rows.append(Row(url=url, title=article.title, day=day))
     return rows
 
 

@@ -13,11 +13,10 @@ from articles.models import (
     Column,
     Image,
     ListRow,
-    article_url_and_day,
-    news_url_prefix,
 )
 from partnerships.models import Agency, Division, HelpingPair, Meeting, detail_urls
 from qxs import surrogate
+from qxs.newslinks import article_url_and_day, news_url_prefix
 from qxs.prepared import PreparedQuery
 from qxs.rows import Selection
 from topics.models import Topic
