@@ -16,6 +16,7 @@ this off, as behind a pooler that shares server connections between transactions
 
 import datetime
 import decimal
+import functools
 import hashlib
 import logging
 import re
@@ -59,16 +60,21 @@ def _pg_type(value):
 def _statement(sql, params):
     """``(name, PREPARE statement, EXECUTE statement)`` for ``sql`` (with Django's ``%s``
     placeholders) and ``params``, or None when a parameter has no type to declare."""
-    types = [_pg_type(param) for param in params]
+    return _statement_for_types(sql, tuple(_pg_type(param) for param in params))
+
+
+@functools.lru_cache(maxsize=256)
+def _statement_for_types(sql, types):
+    """``_statement()`` once per SQL and parameter types (``run_sql`` asks on every run)."""
     placeholders = len(re.findall(r"%%|%s", sql)) - sql.count("%%")
-    if None in types or placeholders != len(params) or "/*" in sql or "*/" in sql:
+    if None in types or placeholders != len(types) or "/*" in sql or "*/" in sql:
         return None
-    numbers = iter(range(1, len(params) + 1))
+    numbers = iter(range(1, len(types) + 1))
     # Django writes a literal % as %%, as psycopg2 reads it; PREPARE takes the SQL as it is.
     text = re.sub(r"%%|%s", lambda m: "%" if m[0] == "%%" else f"${next(numbers)}", sql)
-    name = "qxs_" + hashlib.sha1(f"{types}{text}".encode()).hexdigest()[:24]
+    name = "qxs_" + hashlib.sha1(f"{list(types)}{text}".encode()).hexdigest()[:24]
     declared = f" ({', '.join(types)})" if types else ""
-    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+    arguments = f"({', '.join(['%s'] * len(types))})" if types else ""
     # The statement's SQL follows as a comment, for whoever reads the query logs (and tests).
     execute = f"EXECUTE {name}{arguments} /* {sql.replace('%', '%%')} */"
     return name, f"PREPARE {name}{declared} AS {text}", execute
@@ -197,11 +203,7 @@ class PreparedQuery:
             param if slot is None else arguments[slot]
             for param, slot in zip(params, slots, strict=True)
         ]
-        with connection.cursor() as cursor:
-            if statement and _prepare(connection, statement):
-                sql = statement[2]
-            cursor.execute(sql, values)
-            rows = cursor.fetchall()
+        rows = _execute(connection, sql, values, statement)
         if converters:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return rows
@@ -216,10 +218,16 @@ def run_sql(sql, params, using="default"):
     statement = None
     if connection.vendor == "postgresql" and settings.QXS_PREPARED_STATEMENTS:
         statement = _statement(sql, params)
+    return _execute(connection, sql, params, statement)
+
+
+def _execute(connection, sql, values, statement):
+    """The rows of ``sql`` for ``values``, by ``EXECUTE`` of ``statement`` when it is (or can
+    now be) prepared on ``connection``."""
     with connection.cursor() as cursor:
         if statement and _prepare(connection, statement):
             sql = statement[2]
-        cursor.execute(sql, params)
+        cursor.execute(sql, values)
         return cursor.fetchall()
 
 
