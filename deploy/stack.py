@@ -44,14 +44,19 @@ PROCESSES = ("nginx", "varnish", "gunicorn")  # stopped in this order: the front
 
 
 # varnishd's parameters beyond the VCL and the storage, the same as docker-compose's `cache`
-# command (tests/qxs/test_compose.py compares them). vsl_mask leaves headers and the VCL trace
-# out of Varnish's shared-memory log, which every request writes: hits are about an eighth faster
-# (docs/performance.md), nginx keeps the access log, and `varnishadm param.set vsl_mask
-# +ReqHeader` (or the rest) brings them back for a debugging session.
+# command (tests/qxs/test_compose.py compares them). vsl_mask keeps Varnish's shared-memory log,
+# which every request writes, to what a hit needs to be traced: its URL, status and grouping
+# (ReqURL, RespStatus, Begin, End, Link), and a miss's fetch and errors. Headers, the VCL trace,
+# the timestamps and the session records are left out: a hit wrote about
+# 60 records, and writing them is most of what Varnish spends on it (docs/performance.md). nginx
+# keeps the access log, and `varnishadm param.set vsl_mask +ReqHeader` (or any other tag) brings
+# a record back for a debugging session.
 VARNISH_PARAMETERS = (
     "-p",
     "vsl_mask=-ReqHeader,-RespHeader,-ReqUnset,-RespUnset,-VCL_call,-VCL_return,"
-    "-BereqHeader,-BerespHeader,-BereqUnset,-BerespUnset,-ObjHeader",
+    "-BereqHeader,-BerespHeader,-BereqUnset,-BerespUnset,-ObjHeader,"
+    "-Timestamp,-ReqAcct,-ReqStart,-ReqMethod,-ReqProtocol,-RespProtocol,-RespReason,-Hit,"
+    "-SessOpen,-SessClose,-VCL_use,-Filters",
 )
 
 
