@@ -6,7 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .forms import SearchFilterForm
+from articles.views import filter_fields
+
+from .forms import SearchFilterForm, column_choices
 from .highlight import highlight, match_spans, snippet
 from .logfold import folding_hourly
 from .models import SearchQueryLog
@@ -54,14 +56,20 @@ def search(request):
 
     Never stored in the public page cache, so every search reaches the query log.
 
-    Queries: the column choices, the matching ids with their rank (none when that list is
-    cached), the page's articles, their tags and (on the first page) the log entry, one
-    statement (see :func:`log_search`); plus one query each for agencies and synonyms when
-    their cache is cold, and one for the next scheduled publication after a content change.
+    Queries: the matching ids with their rank (none when that list is cached), the page's
+    articles, their tags and (on the first page) the log entry, one statement (see
+    :func:`log_search`); plus, when their cache is cold, one for the column choices, one
+    each for agencies and synonyms and one for the promoted queries, and one for the next
+    scheduled publication after a content change.
     """
-    form = SearchFilterForm(request.GET)
+    form = SearchFilterForm(request.GET, column_choices())
     filters = form.filters()
-    context = {"form": form, "query": "", "page_obj": None}
+    context = {
+        "form": form,
+        "filter_fields": filter_fields(form, form.options()),
+        "query": "",
+        "page_obj": None,
+    }
     if "q" not in request.GET:
         return render(request, "search/search.html", context)
 
