@@ -194,6 +194,28 @@ def test_query_count_is_fixed(client, django_assert_num_queries, size):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("size", "later_page_queries"), [(3, 3), (25, 2)])
+def test_a_warm_search_page_reads_only_its_articles_and_tags(
+    client, django_assert_num_queries, size, later_page_queries
+):
+    """Its id list cached (as under load, where each process searches for the same words
+    again and again), a search runs three statements at any size: the page's articles, their
+    tags and the log entry. A later page is not logged (a page past the last is the last)."""
+    column = ColumnFactory(slug="news", name="工作动态")
+    for n in range(size):
+        ArticleFactory(title=f"特种设备检验{n}", column=column).tags.add("特种设备", f"标签{n}")
+    params = {"q": "特种设备", "column": "news", "start": "2000-01-01", "sort": "date"}
+    client.get(URL, params)
+    with django_assert_num_queries(2 + LOG_QUERIES) as queries:
+        response = client.get(URL, params)
+    assert len(response.context["results"]) == min(size, 10)
+    assert response.text.count("标签：<mark>特种设备</mark>") == min(size, 10)
+    assert "search_searchquerylog" in queries.captured_queries[-1]["sql"]
+    with django_assert_num_queries(later_page_queries):
+        client.get(URL, {**params, "page": 2})
+
+
+@pytest.mark.django_db
 def test_the_column_choices_are_one_plain_query(client):
     """Not Django's server-side cursor for a handful of rows (declare, fetch, close on
     PostgreSQL): one SELECT of the columns, every column offered in their order; then kept
