@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles.views import filter_fields
+from qxs.newslinks import article_url_and_day, news_url_prefix
 
 from .forms import SearchFilterForm, column_choices
 from .highlight import highlight, match_spans, snippet
@@ -96,7 +97,13 @@ def search(request):
         promoted = promoted_items(parsed.text)
 
     needles = parsed.needles
+    # Each result's link and day from one look-up of the language's prefix and the time zone,
+    # rather than get_absolute_url() and published_day (twice) in the template.
+    prefix, zone = news_url_prefix(), timezone.get_current_timezone()
     for article in results:
+        article.url, article.day = article_url_and_day(
+            article.pk, article.published_at, None, prefix, zone
+        )
         article.highlighted_title = highlight(article.title, needles)
         # The summary when it matches (most often), the body's text only when it does not.
         texts = [article.summary]
