@@ -200,7 +200,8 @@ class PublishedArticleListMixin(LargeArchivePaginationMixin):
 
 
 def filter_fields(form, options):
-    """The filter form's fields as plain values for ``includes/filter_form.html``.
+    """The filter form's fields as plain values for ``includes/filter_form.html`` (and the
+    search page's form, through the same ``includes/filter_control.html``).
 
     Rendered by that one template rather than by each widget's templates (Django renders every
     ``<option>`` through a template of its own); ``options`` gives the choices of the selects
@@ -233,10 +234,10 @@ def filter_fields(form, options):
         }
         if name in options:
             entry["type"] = "select"
-            entry["options"] = [
-                ("", field.empty_label, not value),
-                *((choice, label, choice == value) for choice, label in options[name]),
-            ]
+            entry["options"] = [(choice, label, choice == value) for choice, label in options[name]]
+            # A select with no empty choice (a sort order) starts with its first option.
+            if getattr(field, "empty_label", None) is not None:
+                entry["options"].insert(0, ("", field.empty_label, not value))
         entries.append(entry)
     return entries
 

@@ -1,11 +1,15 @@
 import time
 
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .forms import SearchFilterForm
+from articles.views import filter_fields
+from qxs.newslinks import article_url_and_day, news_url_prefix
+
+from .forms import SearchFilterForm, column_choices
 from .highlight import highlight, match_spans, snippet
 from .logfold import folding_hourly
 from .models import SearchQueryLog
@@ -13,22 +17,36 @@ from .promotions import promoted_items
 from .query import MAX_RESULTS, articles_in_order, matching_ids, parse_query
 from .ratelimit import limit_searches
 from .synonyms import synonym_groups
-from .text import html_to_text
+from .text import html_to_text, normalize
 
 PER_PAGE = 10
 
 
+def _log_insert_sql():
+    """``INSERT`` of one log row that also turns ``synchronous_commit`` off, as ``SET LOCAL``
+    would, for its own transaction (or the caller's, when there is one)."""
+    table = SearchQueryLog._meta.db_table
+    return (
+        f"INSERT INTO {table} (term, normalized, result_count, took_ms, created_at)"
+        " SELECT %s, %s, %s, %s, %s"
+        " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_without_flush"
+    )
+
+
 def log_search(term, result_count, took_ms):
     """One row in the query log. On PostgreSQL its commit does not wait for the disk: a crash
-    may lose the last few searches, and no reader waits for a flush of the log."""
+    may lose the last few searches, and no reader waits for a flush of the log.
+
+    One statement there (not a transaction of ``SET LOCAL`` and ``INSERT``: four round trips
+    with ``BEGIN`` and ``COMMIT``), with the values ``SearchQueryLog.save()`` would fill in.
+    """
     if connection.vendor != "postgresql":
         SearchQueryLog.objects.create(term=term, result_count=result_count, took_ms=took_ms)
         return
-    # SET LOCAL lasts until the end of the transaction: this one, or the caller's.
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        SearchQueryLog.objects.create(term=term, result_count=result_count, took_ms=took_ms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _log_insert_sql(), [term, normalize(term), result_count, took_ms, timezone.now()]
+        )
 
 
 @never_cache
@@ -39,15 +57,20 @@ def search(request):
 
     Never stored in the public page cache, so every search reaches the query log.
 
-    Queries: the column choices, the matching ids with their rank (none when that list is
-    cached), the page's articles, their tags and (on the first page) the log entry (on
-    PostgreSQL after a ``SET LOCAL``, see :func:`log_search`); plus one
-    query each for agencies and synonyms when their cache is cold, and one for the next scheduled
-    publication after a content change.
+    Queries: the matching ids with their rank (none when that list is cached), the page's
+    articles, their tags and (on the first page) the log entry, one statement (see
+    :func:`log_search`); plus, when their cache is cold, one for the column choices, one
+    each for agencies and synonyms and one for the promoted queries, and one for the next
+    scheduled publication after a content change.
     """
-    form = SearchFilterForm(request.GET)
+    form = SearchFilterForm(request.GET, column_choices())
     filters = form.filters()
-    context = {"form": form, "query": "", "page_obj": None}
+    context = {
+        "form": form,
+        "filter_fields": filter_fields(form, form.options()),
+        "query": "",
+        "page_obj": None,
+    }
     if "q" not in request.GET:
         return render(request, "search/search.html", context)
 
@@ -74,7 +97,13 @@ def search(request):
         promoted = promoted_items(parsed.text)
 
     needles = parsed.needles
+    # Each result's link and day from one look-up of the language's prefix and the time zone,
+    # rather than get_absolute_url() and published_day (twice) in the template.
+    prefix, zone = news_url_prefix(), timezone.get_current_timezone()
     for article in results:
+        article.url, article.day = article_url_and_day(
+            article.pk, article.published_at, None, prefix, zone
+        )
         article.highlighted_title = highlight(article.title, needles)
         # The summary when it matches (most often), the body's text only when it does not.
         texts = [article.summary]
@@ -83,9 +112,7 @@ def search(request):
         article.snippet = snippet(texts, needles)
         # Tags are searched too: show the ones that matched, so a reader sees why.
         article.matched_tags = [
-            highlight(tag.name, needles)
-            for tag in article.tags.all()
-            if match_spans(tag.name, needles)
+            highlight(name, needles) for name in article.tag_names if match_spans(name, needles)
         ]
     context.update(
         promoted=promoted,

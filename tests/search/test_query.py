@@ -7,7 +7,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.query import parse_query, search_articles
+from search.query import articles_in_order, parse_query, search_articles
 from search.synonyms import synonym_groups
 from tests.factories import AgencyFactory, ArticleFactory
 
@@ -107,3 +107,27 @@ def test_unusual_scripts_search_without_error(raw):
     parsed = parse_query(raw, [])
     assert not parsed.error
     list(search_articles(parsed))
+
+
+@pytest.mark.django_db
+def test_articles_in_order_reads_ten_ids_a_statement(django_assert_num_queries):
+    """Articles come back in the order of the ids, with their tags (oldest first), leaving out
+    an article no longer published; two statements (articles, tags) per ten ids."""
+    articles = [ArticleFactory(title=f"特种设备{n}") for n in range(23)]
+    articles[5].tags.add("锅炉")  # one at a time: taggit creates a set of new tags in any order
+    articles[5].tags.add("特种设备")
+    articles[17].tags.add("电梯")
+    articles[9].status = "draft"
+    articles[9].save()
+    ids = [article.pk for article in reversed(articles)]
+    with django_assert_num_queries(6):
+        found = articles_in_order(ids)
+    assert [article.pk for article in found] == [pk for pk in ids if pk != articles[9].pk]
+    tags = {article.pk: article.tag_names for article in found}
+    assert tags[articles[5].pk] == ["锅炉", "特种设备"]
+    assert tags[articles[17].pk] == ["电梯"]
+    assert tags[articles[0].pk] == []
+    with django_assert_num_queries(2):
+        (single,) = articles_in_order([articles[3].pk])
+    assert (single.title, single.column.name) == (articles[3].title, articles[3].column.name)
+    assert articles_in_order([]) == []
