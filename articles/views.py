@@ -38,6 +38,7 @@ from .models import (
     TaggedArticle,
     listed_months,
     published_count,
+    published_tag_count,
 )
 from .related import related_articles
 from .services import MAX_PINNED_PER_COLUMN
@@ -364,8 +365,9 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         )
 
     def get_count_function(self):
-        """The stored counts (``published_count``) when the list is every article or one
-        column's (no other filter has a value); else ``COUNT(*)``."""
+        """The stored counts when the list is every article, one column's (``published_count``),
+        or one tag's, of every column or of one (``published_tag_count``), that is when no other
+        filter has a value; else ``COUNT(*)``."""
         if not self.filtered:
             return published_count
         form = self.filterset.form
@@ -374,9 +376,16 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         used = {name for name, value in form.cleaned_data.items() if value not in (None, "")}
         if not used:
             return published_count
-        if used == {"column"}:
+        column_id = None
+        if "column" in used:
             column_id = self.filterset.column_ids[form.cleaned_data["column"]]
+        if used == {"column"}:
             return functools.partial(published_count, column_id)
+        if used in ({"tag"}, {"column", "tag"}):
+            tag_ids = self.filterset.tag_ids.get(form.cleaned_data["tag"])
+            # Two tags (one's slug the other's name) would count an article with both twice.
+            if tag_ids is not None and len(tag_ids) == 1:
+                return functools.partial(published_tag_count, tag_ids[0], column_id, now=self.now)
         return None
 
     def get_seek_function(self):
@@ -461,6 +470,9 @@ class TagView(PublishedArticleListMixin, ListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         tagged = TaggedArticle.objects.filter(tag=self.tag).values("content_object_id")
         return super().get_queryset().filter(pk__in=tagged)
+
+    def get_count_function(self):
+        return functools.partial(published_tag_count, self.tag.pk, now=self.now)
 
     def get_context_data(self, **kwargs):
         surrogate.add(self.request, surrogate.tag(self.tag.pk))
