@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from partnerships.models import Agency, Division
 
@@ -111,10 +112,13 @@ class ArticleFilter(django_filters.FilterSet):
         fields = []
         form = ArticleFilterForm
 
-    def __init__(self, *args, columns=None, provinces=None, **kwargs):
+    def __init__(self, *args, columns=None, provinces=None, tags=None, **kwargs):
         """``columns`` (``Column`` rows) and ``provinces`` (``(code, name)`` pairs) are the
-        choices of the two selects, read from the database when not given."""
+        choices of the two selects, read from the database when not given. ``tags`` maps a
+        ``tag`` value to the ids of the tags it names (by slug or by name), as the view found
+        them with its other rows; a value not in it is looked up when the list is filtered."""
         super().__init__(*args, **kwargs)
+        self.tag_ids = dict(tags or {})
         if columns is None:
             columns = list(Column.objects.all())
         if provinces is None:
@@ -142,7 +146,17 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset if end is None else queryset.filter(published_at__lt=end)
 
     def filter_tag(self, queryset, name, value):
-        tagged = TaggedArticle.objects.filter(Q(tag__slug=value) | Q(tag__name=value))
+        """Articles with the tag whose slug or name is ``value``, filtered by the tag's id: the
+        rows are then found by probing ``tagged_article_unique`` (article, tag) alone, without
+        joining ``taggit_tag`` for each article walked."""
+        tag_ids = self.tag_ids.get(value)
+        if tag_ids is None:
+            tag_ids = self.tag_ids[value] = list(
+                Tag.objects.filter(Q(slug=value) | Q(name=value)).values_list("pk", flat=True)
+            )
+        if not tag_ids:
+            return queryset.none()
+        tagged = TaggedArticle.objects.filter(tag_id__in=tag_ids)
         return queryset.filter(pk__in=tagged.values("content_object_id"))
 
     def filter_agency(self, queryset, name, value):

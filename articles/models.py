@@ -184,6 +184,49 @@ def _total(queryset, field, function="SUM"):
     return Subquery(rows.values("total"), output_field=models.IntegerField())
 
 
+def published_tag_count(tag_id, column_id=None, now=None):
+    """``Article.objects.published(now).filter(tags=tag_id).count()``, of one column or all,
+    from the stored counts (``PublishedTagCount``) less the tagged articles whose publication
+    is still to come or whose 定时下线 has passed (the same two short index ranges as
+    ``published_count()``, each probing the tagged rows by (article, tag)). One query.
+    """
+    now = now or timezone.now()
+    if column_id is None:
+        (row,) = _PUBLISHED_TAG_COUNT.rows(now=now, tag=tag_id)
+    else:
+        (row,) = _COLUMN_PUBLISHED_TAG_COUNT.rows(now=now, tag=tag_id, column=column_id)
+    stored, to_come, gone = (value or 0 for value in row)
+    return stored - to_come - gone
+
+
+def _published_tag_count_query(now, tag, column=None):
+    stored = PublishedTagCount.objects.filter(tag_id=tag)
+    tagged = TaggedArticle.objects.filter(
+        tag_id=tag, content_object__status=Article.Status.PUBLISHED
+    )
+    if column is not None:
+        stored = stored.filter(column_id=column)
+        tagged = tagged.filter(content_object__column_id=column)
+    # The article's id rather than the tagged row's: both indexes of the tagged rows hold it,
+    # (tag, article) and (article, tag), so neither range reads the tagged table itself.
+    to_come = tagged.filter(content_object__published_at__gt=now)
+    gone = tagged.filter(content_object__unpublish_at__lte=now)
+    return select(
+        {
+            "stored": _total(stored, "count"),
+            "to_come": _total(to_come, "content_object_id", "COUNT"),
+            "gone": _total(gone, "content_object_id", "COUNT"),
+        }
+    )
+
+
+# Not prepared on PostgreSQL, for the reason given at ``_PUBLISHED_COUNT``.
+_PUBLISHED_TAG_COUNT = PreparedQuery(_published_tag_count_query, ids=("tag",), prepare=False)
+_COLUMN_PUBLISHED_TAG_COUNT = PreparedQuery(
+    _published_tag_count_query, ids=("tag", "column"), prepare=False
+)
+
+
 class ListedMonths:
     """How many articles each calendar month (UTC) lists now, newest month first: the stored
     month counts (``PublishedMonthCount``) less the articles not listed at that time (a
@@ -717,6 +760,49 @@ class PublishedMonthCount(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m}: {self.count}"
+
+
+class PublishedTagCount(models.Model):
+    """How many articles of a column with a tag have the status 已发布, kept by the database
+    itself as ``PublishedCount`` is.
+
+    Triggers of migration 0016 on the article table (insert, delete, a change of status or
+    column) and on the tagged rows (insert, delete, a change of tag or article) add and
+    subtract in the same transaction as the write. Each side counts only the rows the other
+    holds at that moment, so an article deleted after its tagged rows (as Django does) or
+    before them (SQL in one transaction) is subtracted once. The news list filtered by a tag
+    reads these rows instead of counting thousands of tagged articles: ``published_tag_count()``.
+    """
+
+    column = models.ForeignKey(
+        Column,
+        verbose_name=_("栏目"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("计数所属的栏目。"),
+    )
+    tag = models.ForeignKey(
+        "taggit.Tag",
+        verbose_name=_("标签"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique constraint's index leads with the tag
+        help_text=_("计数所属的标签。"),
+    )
+    count = models.IntegerField(
+        _("已发布稿件数"), default=0, help_text=_("由数据库触发器维护，请勿手工修改。")
+    )
+
+    class Meta:
+        verbose_name = _("每个标签的已发布稿件计数")
+        verbose_name_plural = _("每个标签的已发布稿件计数")
+        # Tag first: a tag's count over every column reads the same index.
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "column"], name="published_tag_count_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.column_id}/{self.tag_id}: {self.count}"
 
 
 class StatusChange(models.Model):

@@ -38,6 +38,7 @@ from .models import (
     TaggedArticle,
     listed_months,
     published_count,
+    published_tag_count,
 )
 from .related import related_articles
 from .services import MAX_PINNED_PER_COLUMN
@@ -262,21 +263,60 @@ def _columns_and_provinces_query(now):
     return columns.union(provinces, all=True)
 
 
+def _columns_provinces_and_tags_query(now, tag):
+    # The tags ``ArticleFilter.filter_tag`` matches: by slug or by name.
+    tags = (
+        Tag.objects.filter(Q(slug=tag) | Q(name=tag))
+        .order_by()
+        .values_list(Value("tag"), "pk", "slug", "name", Value(""), Value(0))
+    )
+    return _columns_and_provinces_query(now).union(tags, all=True)
+
+
 COLUMNS_AND_PROVINCES_QUERY = PreparedQuery(_columns_and_provinces_query, ids=())
+# The same with a third branch for the tag a filtered list asks for (``?tag=``).
+COLUMNS_PROVINCES_AND_TAGS_QUERY = PreparedQuery(
+    _columns_provinces_and_tags_query, ids=(), texts=("tag",)
+)
 
 
-def columns_and_provinces():
+def columns_and_provinces(tag=None):
     """Every column (in their order) and the provinces' ``(code, name)``, in one query: the
-    news list's sidebar and its filter form's two selects."""
-    columns, provinces = [], []
-    for kind, pk, key, name, description, order in COLUMNS_AND_PROVINCES_QUERY.rows():
+    news list's sidebar and its filter form's two selects.
+
+    With ``tag`` (a ``?tag=`` value), the same query also finds the ids of the tags it names,
+    returned third (``[]`` when none does), so the list filters the tagged rows by id: no
+    other query, and PostgreSQL probes ``tagged_article_unique`` for the id instead of
+    joining ``taggit_tag`` for every article it walks.
+    """
+    columns, provinces, tag_ids = [], [], []
+    if tag is None:
+        rows = COLUMNS_AND_PROVINCES_QUERY.rows()
+    else:
+        rows = COLUMNS_PROVINCES_AND_TAGS_QUERY.rows(tag=tag)
+    for kind, pk, key, name, description, order in rows:
         if kind == "column":
             columns.append(Column(pk=pk, slug=key, name=name, description=description, order=order))
-        else:
+        elif kind == "province":
             provinces.append((key, name))
+        else:
+            tag_ids.append(pk)
     columns.sort(key=lambda column: (column.order, column.name))
     provinces.sort()
-    return columns, provinces
+    if tag is None:
+        return columns, provinces
+    return columns, provinces, sorted(tag_ids)
+
+
+def tag_to_look_up(value):
+    """The ``?tag=`` value as the filter form will clean it (stripped), or None when there is
+    nothing to look up: empty, or a value the form refuses (too long, a NUL character, which
+    PostgreSQL would not take as text either)."""
+    value = (value or "").strip()
+    max_length = ArticleFilter.base_filters["tag"].extra["max_length"]
+    if not value or len(value) > max_length or "\x00" in value:
+        return None
+    return value
 
 
 class ArticleListView(PublishedArticleListMixin, ListView):
@@ -297,23 +337,38 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         return self.filterset.qs
 
     @cached_property
+    def tag_value(self):
+        """The ``?tag=`` value to find the tags of, or None."""
+        return tag_to_look_up(self.request.GET.get("tag")) if self.filtered else None
+
+    @cached_property
+    def columns_provinces_and_tags(self):
+        """The columns, the provinces and ``{tag value: [tag ids]}``, from one query."""
+        if self.tag_value is None:
+            return *columns_and_provinces(), {}
+        columns, provinces, tag_ids = columns_and_provinces(self.tag_value)
+        return columns, provinces, {self.tag_value: tag_ids}
+
+    @property
     def columns_and_provinces(self):
-        return columns_and_provinces()
+        return self.columns_provinces_and_tags[:2]
 
     @cached_property
     def filterset(self):
-        columns, provinces = self.columns_and_provinces
+        columns, provinces, tags = self.columns_provinces_and_tags
         return ArticleFilter(
             self.request.GET or None,
             queryset=super().get_queryset(),
             request=self.request,
             columns=columns,
             provinces=provinces,
+            tags=tags,
         )
 
     def get_count_function(self):
-        """The stored counts (``published_count``) when the list is every article or one
-        column's (no other filter has a value); else ``COUNT(*)``."""
+        """The stored counts when the list is every article, one column's (``published_count``),
+        or one tag's, of every column or of one (``published_tag_count``), that is when no other
+        filter has a value; else ``COUNT(*)``."""
         if not self.filtered:
             return published_count
         form = self.filterset.form
@@ -322,9 +377,16 @@ class ArticleListView(PublishedArticleListMixin, ListView):
         used = {name for name, value in form.cleaned_data.items() if value not in (None, "")}
         if not used:
             return published_count
-        if used == {"column"}:
+        column_id = None
+        if "column" in used:
             column_id = self.filterset.column_ids[form.cleaned_data["column"]]
+        if used == {"column"}:
             return functools.partial(published_count, column_id)
+        if used in ({"tag"}, {"column", "tag"}):
+            tag_ids = self.filterset.tag_ids.get(form.cleaned_data["tag"])
+            # Two tags (one's slug the other's name) would count an article with both twice.
+            if tag_ids is not None and len(tag_ids) == 1:
+                return functools.partial(published_tag_count, tag_ids[0], column_id, now=self.now)
         return None
 
     def get_seek_function(self):
@@ -409,6 +471,9 @@ class TagView(PublishedArticleListMixin, ListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         tagged = TaggedArticle.objects.filter(tag=self.tag).values("content_object_id")
         return super().get_queryset().filter(pk__in=tagged)
+
+    def get_count_function(self):
+        return functools.partial(published_tag_count, self.tag.pk, now=self.now)
 
     def get_context_data(self, **kwargs):
         surrogate.add(self.request, surrogate.tag(self.tag.pk))

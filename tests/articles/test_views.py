@@ -65,6 +65,47 @@ def test_filter_by_column_tag_and_keyword(client):
     assert titles(client.get("/news/?q=质量兴市")) == ["齐齐哈尔座谈会召开"]
 
 
+def test_the_tag_filter_matches_slug_or_name_and_finds_the_tag_with_the_other_rows(
+    client, count_queries
+):
+    """A tag is found by slug or by name (and with spaces around it), read with the columns
+    and provinces; the list then filters the tagged rows by the tag's id, never joining the
+    tag table again, and runs no more queries than the list of one column."""
+    named = ArticleFactory(title="按名称", column=ColumnFactory(slug="work"))
+    named.tags.add("振兴东北")
+    by_slug = ArticleFactory(title="按网址标识")
+    by_slug.tags.add("考察")
+    slug = by_slug.tags.get().slug
+    ArticleFactory(title="无标签")
+
+    assert titles(client.get("/news/?tag=振兴东北")) == ["按名称"]
+    assert titles(client.get("/news/?tag=%20振兴东北%20")) == ["按名称"]
+    assert titles(client.get(f"/news/?tag={slug}")) == ["按网址标识"]
+    response = client.get("/news/?tag=没有这个标签")
+    assert titles(response) == []
+    assert "共 0 条" in response.content.decode()
+
+    by_tag = count_queries(client, "/news/?tag=振兴东北")
+    by_column = count_queries(client, "/news/?column=work")
+    assert len(by_tag) == len(by_column)
+    assert len([sql for sql in by_tag if "taggit_tag" in sql]) == 1
+    # No such tag: neither the count nor the rows are asked for.
+    nothing = count_queries(client, "/news/?tag=没有这个标签")
+    assert len(nothing) == len(by_tag) - 2
+    assert not [sql for sql in nothing if "articles_taggedarticle" in sql]
+
+
+def test_the_filterset_finds_the_tag_itself_without_the_views_ids():
+    """Built without ``tags=``, the FilterSet reads the tag from the database."""
+    tagged = ArticleFactory(title="带标签")
+    tagged.tags.add("振兴东北")
+    ArticleFactory(title="别的")
+    filterset = ArticleFilter({"tag": "振兴东北"}, queryset=Article.objects.published())
+    assert [article.title for article in filterset.qs] == ["带标签"]
+    nothing = ArticleFilter({"tag": "没有"}, queryset=Article.objects.published())
+    assert list(nothing.qs) == []
+
+
 def test_filter_by_agency_id_or_name_and_by_province(client):
     """Agency by number or by part of its name; province by the code of an agency's division."""
     heilongjiang = DivisionFactory(code="230000", name="黑龙江省", level="province")
