@@ -10,7 +10,8 @@ steadier than wall time on a busy machine), the queries of one request with thei
 ``--profile`` the top functions of cProfile by cumulative and by own time. ``tail`` as a URL
 stands for a random published article, a different one each request (``article_long_tail_cold``).
 
-The database is ``DATABASE_URL`` (default: ``qxs_bench`` on 127.0.0.1). Only reads are made.
+The database is ``DATABASE_URL`` (default: ``qxs_bench`` on 127.0.0.1). Pages are only read,
+except that a search writes its row of the query log, as every search does.
 Static files are collected once into ``DJANGO_STATIC_ROOT`` (default ``/tmp/qxs-profile-static``)
 because production settings read the manifest.
 """

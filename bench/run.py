@@ -406,6 +406,9 @@ def main():
         if not port_is_free(COLD_PORT):
             raise SystemExit(f"port {COLD_PORT} is in use: stop what runs there or set BENCH_PORT")
         stack.write_configs()
+        # nginx's access log of the benchmark stack is for the run at hand: a full run writes
+        # millions of lines (hundreds of MB), which would pile up run after run.
+        (stack.dir / "nginx-access.log").unlink(missing_ok=True)
         stack.prepare_site(demo=True)
         step(f"generate_content --articles {ARTICLES} (only what is absent)")
         stack.manage("generate_content", "--articles", str(ARTICLES), "--seed", "1")
