@@ -3,6 +3,7 @@
 import datetime
 import functools
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     Count,
@@ -284,9 +285,9 @@ def columns_and_provinces(tag=None):
     """Every column (in their order) and the provinces' ``(code, name)``, in one query: the
     news list's sidebar and its filter form's two selects.
 
-    With ``tag`` (a ``?tag=`` value), the same query also finds the ids of the tags it names,
-    returned third (``[]`` when none does), so the list filters the tagged rows by id: no
-    other query, and PostgreSQL probes ``tagged_article_unique`` for the id instead of
+    Returned third, the ids of the tags ``tag`` (a ``?tag=`` value) names, found by the same
+    query (``[]`` without ``tag`` or when it names none), so the list filters the tagged rows by
+    id: no other query, and PostgreSQL probes ``tagged_article_unique`` for the id instead of
     joining ``taggit_tag`` for every article it walks.
     """
     columns, provinces, tag_ids = [], [], []
@@ -303,20 +304,17 @@ def columns_and_provinces(tag=None):
             tag_ids.append(pk)
     columns.sort(key=lambda column: (column.order, column.name))
     provinces.sort()
-    if tag is None:
-        return columns, provinces
     return columns, provinces, sorted(tag_ids)
 
 
 def tag_to_look_up(value):
-    """The ``?tag=`` value as the filter form will clean it (stripped), or None when there is
-    nothing to look up: empty, or a value the form refuses (too long, a NUL character, which
-    PostgreSQL would not take as text either)."""
-    value = (value or "").strip()
-    max_length = ArticleFilter.base_filters["tag"].extra["max_length"]
-    if not value or len(value) > max_length or "\x00" in value:
+    """The ``?tag=`` value as the filter form will clean it (by the form's own field: stripped),
+    or None when there is nothing to look up: empty, or a value the form refuses (too long, a
+    NUL character, which PostgreSQL would not take as text either)."""
+    try:
+        return ArticleFilter.base_filters["tag"].field.clean(value) or None
+    except ValidationError:
         return None
-    return value
 
 
 class ArticleListView(PublishedArticleListMixin, ListView):
@@ -344,14 +342,9 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     @cached_property
     def columns_provinces_and_tags(self):
         """The columns, the provinces and ``{tag value: [tag ids]}``, from one query."""
-        if self.tag_value is None:
-            return *columns_and_provinces(), {}
         columns, provinces, tag_ids = columns_and_provinces(self.tag_value)
-        return columns, provinces, {self.tag_value: tag_ids}
-
-    @property
-    def columns_and_provinces(self):
-        return self.columns_provinces_and_tags[:2]
+        tags = {} if self.tag_value is None else {self.tag_value: tag_ids}
+        return columns, provinces, tags
 
     @cached_property
     def filterset(self):
@@ -399,7 +392,7 @@ class ArticleListView(PublishedArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         filterset = self.filterset if self.filtered else None
         context = super().get_context_data(
-            columns=self.columns_and_provinces[0],
+            columns=self.columns_provinces_and_tags[0],
             filterset=filterset,
             form=filterset and filterset.form,
             # As ``form.is_bound``: any parameter, the page number included.
@@ -409,7 +402,7 @@ class ArticleListView(PublishedArticleListMixin, ListView):
             show_filters=True,
             **kwargs,
         )
-        columns, provinces = self.columns_and_provinces
+        columns, provinces, _tags = self.columns_provinces_and_tags
         context["filter_fields"] = filter_fields(
             context["form"],
             {"column": [(column.slug, column.name) for column in columns], "province": provinces},
