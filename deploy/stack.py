@@ -59,6 +59,10 @@ VARNISH_PARAMETERS = (
     "-SessOpen,-SessClose,-VCL_use,-Filters",
 )
 
+# The environment of a manage.py command run before the stack's Varnish starts (it starts empty):
+# no purge to send, where each would wait seconds for a Varnish that is not there yet.
+BEFORE_VARNISH = {"QXS_VARNISH_URLS": "", "QXS_APP_PAGE_CACHE": "false"}
+
 
 def _int_env(environ, name, default):
     value = environ.get(name, "")
@@ -215,26 +219,26 @@ http {{
             return False
         return str(self.dir) in command
 
-    def manage(self, *args, **kwargs):
+    def manage(self, *args, environ=None, **kwargs):
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.process_environment(),
+            env={**self.process_environment(), **(environ or {})},
             check=True,
             **kwargs,
         )
 
     def prepare_site(self, demo=True):
-        step("migrate, collectstatic, purge_site" + (", demo content" if demo else ""))
+        """Migrate, collect the static files and load the demo content, before any process of
+        the stack starts (``check_ports`` found its ports free), so with ``BEFORE_VARNISH``
+        (docker-compose's web command runs ``purge_site`` instead: its cache lives on)."""
+        step("migrate, collectstatic" + (", demo content" if demo else ""))
         self.media_root.mkdir(parents=True, exist_ok=True)
-        self.manage("migrate", "--noinput", "-v0")
-        self.manage("collectstatic", "--noinput", "-v0")
-        # As docker-compose's web command: pages of the previous version leave the caches (a
-        # Varnish started by this stack holds none; one left running would).
-        self.manage("purge_site", "--timeout", "1")
+        self.manage("migrate", "--noinput", "-v0", environ=BEFORE_VARNISH)
+        self.manage("collectstatic", "--noinput", "-v0", environ=BEFORE_VARNISH)
         if demo:
-            self.manage("load_demo", "-v0")
-            self.manage("ensure_superuser")
+            self.manage("load_demo", "-v0", environ=BEFORE_VARNISH)
+            self.manage("ensure_superuser", environ=BEFORE_VARNISH)
 
     def start_gunicorn(self):
         log = open(self.dir / "gunicorn.log", "ab")  # noqa: SIM115 (the child keeps it)

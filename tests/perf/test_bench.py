@@ -62,6 +62,24 @@ def test_the_table_compares_warm_rounds_with_the_static_file(capsys):
     assert lines["home_stack"][1:5] == ["yes", "5000.0", "5.00", "0.50"]
 
 
+def test_warm_rounds_are_compared_with_the_static_file_measured_last_before_them(capsys):
+    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": True}
+    run.print_table(
+        {
+            "pages": {
+                "hello": {**row, "rps": 1000.0},
+                "static_file": {**row, "rps": 10000.0},
+                "home_varnish": {**row, "rps": 8000.0},
+                "static_file_again": {**row, "rps": 12500.0},
+                "home_stack": {**row, "rps": 5000.0},
+            }
+        }
+    )
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert lines["home_varnish"][4] == "0.80"
+    assert lines["home_stack"][4] == "0.40"
+
+
 def test_every_round_asks_for_gzip_as_a_browser_does(monkeypatch):
     """wrk sends Accept-Encoding: gzip (BENCH_ACCEPT_ENCODING) on every round, warm or cold."""
     seen = {}
