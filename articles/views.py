@@ -110,12 +110,78 @@ _PROBE_NOW = datetime.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=datetime.UTC
 
 def _probe_years(years, zone, *, with_earliest):
     """The earliest publication time (``with_earliest``), then whether each year has news."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if connection.vendor == "postgresql":
+        sql, earliest_params, probe_params, compiled_now = _array_probe_statement(with_earliest)
+        params = [*earliest_params, *_year_arrays(years, zone), *probe_params]
+        (row,) = run_sql(sql, [now if param == compiled_now else param for param in params])
+        found = set(row[-1])
+        return [*row[:-1], *(year in found for year in years)]
     sql, params, compiled_now = _probe_statement(
         connection.vendor, connection.settings_dict["NAME"], years, zone, with_earliest
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     (row,) = run_sql(sql, [now if param == compiled_now else param for param in params])
     return list(row)
+
+
+# The bounds of a year in the probe's statement before they become the columns of the years'
+# table (no article is published at either).
+_PROBE_START = datetime.datetime(1901, 1, 1, 1, 2, 3, tzinfo=datetime.UTC)
+_PROBE_STOP = datetime.datetime(1901, 1, 1, 4, 5, 6, tzinfo=datetime.UTC)
+
+
+@functools.lru_cache(maxsize=2)
+def _array_probe_statement(with_earliest):
+    """PostgreSQL: the earliest publication time (``with_earliest``) and the years that have
+    news, as an array, whatever the number of years: the years and their bounds are three
+    array parameters (``_year_arrays()``), each probed by one index look-up in a nested loop.
+
+    One ``EXISTS`` subplan per year cost 2 ms a run with its generic plan (and 5–7 ms for each
+    connection's first five, planned each time), mostly starting 28 index scans; this runs in
+    about 0.3 ms. The probe itself is the ORM's ``published()``, compiled once, its bounds
+    replaced by the table's columns. Returns the SQL, the parameters before the arrays and
+    after them, and the value in them that stands for the current time.
+    """
+    published = Article.objects.published(_PROBE_NOW).order_by()
+    adapt = connection.ops.adapt_datetimefield_value
+    earliest_params, params, parts = (), [], []
+    if with_earliest:
+        first = published.values("published_at").order_by("published_at")[:1]
+        sql, earliest_params = first.query.sql_with_params()
+        parts.append(f"({sql})")
+    in_year = published.filter(published_at__gte=_PROBE_START, published_at__lt=_PROBE_STOP)
+    sql, probe_params = in_year.values("pk")[:1].query.sql_with_params()
+    if "%%" in sql or sql.count("%s") != len(probe_params):
+        raise ValueError(f"unexpected probe SQL: {sql}")
+    pieces = sql.split("%s")
+    columns = {adapt(_PROBE_START): "years.start", adapt(_PROBE_STOP): "years.stop"}
+    probe = pieces[0]
+    for param, piece in zip(probe_params, pieces[1:], strict=True):
+        if param in columns:
+            probe += columns[param] + piece
+        else:
+            probe += "%s" + piece
+            params.append(param)
+    parts.append(
+        "ARRAY(SELECT years.year FROM unnest(%s::integer[], %s::timestamptz[], "
+        f"%s::timestamptz[]) AS years(year, start, stop) WHERE EXISTS({probe}))"
+    )
+    sql = "SELECT " + ", ".join(parts)
+    return sql, tuple(earliest_params), tuple(params), adapt(_PROBE_NOW)
+
+
+@functools.lru_cache(maxsize=4)
+def _year_arrays(years, zone):
+    """The years, the start of each and of the next in ``zone``, as PostgreSQL array literals
+    (text parameters: the statement is prepared, and casts them). Kept: they change once a
+    year, and writing 56 times costs 0.2 ms."""
+    starts = [datetime.datetime(year, 1, 1, tzinfo=zone).isoformat() for year in years]
+    stops = [datetime.datetime(year + 1, 1, 1, tzinfo=zone).isoformat() for year in years]
+    return (
+        "{" + ",".join(str(year) for year in years) + "}",
+        "{" + ",".join(f'"{start}"' for start in starts) + "}",
+        "{" + ",".join(f'"{stop}"' for stop in stops) + "}",
+    )
 
 
 @functools.lru_cache(maxsize=16)

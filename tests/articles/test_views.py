@@ -328,6 +328,18 @@ def test_archive_years_skip_years_without_news(client):
     assert '<a href="/news/2018/">2018年</a>' in response.content.decode()
 
 
+def test_archive_years_list_only_what_readers_see_back_to_the_oldest_year(client):
+    """Years before the probe's first (2000) are found too; an article taken off the site
+    (定时下线 passed) or scheduled for later counts for no year, on SQLite and PostgreSQL."""
+    now = timezone.now()
+    ArticleFactory(published_at=at(1998, 5, 4))
+    ArticleFactory(published_at=at(2004, 3, 27))
+    ArticleFactory(published_at=at(2010, 6, 1), unpublish_at=now - datetime.timedelta(days=1))
+    ArticleFactory(published_at=at(2012, 6, 1), unpublish_at=now + datetime.timedelta(days=1))
+    ArticleFactory(published_at=now + datetime.timedelta(days=400))
+    assert client.get("/news/").context["archive_years"] == [2012, 2004, 1998]
+
+
 @pytest.mark.parametrize(
     "url",
     [
