@@ -95,6 +95,23 @@ def test_a_featured_headline_is_not_repeated_among_the_featured(client):
     assert "另一篇推荐" in page.split('aria-labelledby="featured-heading"')[1]
 
 
+def test_a_featured_headline_leaves_three_other_featured_cards(client):
+    """The 头条 is also the newest featured article: the cards are still the three newest
+    others, and the latest news lists neither the 头条 nor them."""
+    now = timezone.now()
+    ArticleFactory(
+        title="推荐的头条", featured=True, cover_image=ImageFactory(), headline_until=now + HOUR
+    )
+    for number in range(4):
+        ArticleFactory(
+            title=f"推荐稿件{number}", featured=True, published_at=now - (number + 1) * HOUR
+        )
+    page = client.get("/").content.decode()
+    featured = page.split('aria-labelledby="featured-heading"')[1].split("</section>")[0]
+    assert [f"推荐稿件{number}" in featured for number in range(4)] == [True] * 3 + [False]
+    assert page.count("推荐的头条") == 1
+
+
 def test_home_query_count_does_not_grow(client, count_queries):
     meeting = MeetingFactory()
 
