@@ -15,7 +15,8 @@
    - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app);
    - ``static_file``: nginx serving a static file the size of the home page, in the same encoding
      (the home page's bytes, and beside them Varnish's gzipped copy of it, which nginx sends to a
-     client asking for gzip as it sends every collected file's ``.gz``);
+     client asking for gzip as it sends every collected file's ``.gz``); measured just before
+     the ``_varnish`` rounds and again (``static_file_again``) before the ``_stack`` rounds;
    - ``<page>_cold``: each page from the cold gunicorn;
    - ``article_long_tail_cold``: a random published article from the whole archive, a different
      one for each request (``report.lua`` picks from a list of URLs);
@@ -27,8 +28,9 @@
    - ``search_2char``, ``search_4char`` through the stack (never cached: every search is logged),
      each after one search of its own (timed apart: ``search_first_ms``), which computes the id
      list every worker then shares until content changes.
-4. A table on stdout (each row as a ratio to ``hello``, the warm rounds also to ``static_file``) and
-   ``var/bench.json``; the resident memory of the biggest gunicorn worker.
+4. A table on stdout (each row as a ratio to the ``hello`` before it, the warm rounds also to the
+   ``static_file`` before them) and ``var/bench.json``; the resident memory of the biggest
+   gunicorn worker.
 
 Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATION`` (10),
 ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200: nginx; Varnish, gunicorn,
