@@ -12,11 +12,15 @@
    as every browser does (``Accept-Encoding: gzip``; ``BENCH_ACCEPT_ENCODING`` to change it, empty
    for none):
 
-   - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app);
+   - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app); measured
+     again for ``REFERENCE_SLICE`` seconds after each cold round, which is compared with the
+     mean of the ``hello`` just before and just after it (``hello_rps``): the VM's speed drifts;
    - ``static_file``: nginx serving a static file the size of the home page, in the same encoding
      (the home page's bytes, and beside them Varnish's gzipped copy of it, which nginx sends to a
      client asking for gzip as it sends every collected file's ``.gz``); measured just before
-     the ``_varnish`` rounds and again (``static_file_again``) before the ``_stack`` rounds;
+     the ``_varnish`` rounds, again (``static_file_again``) before the ``_stack`` rounds, and
+     for ``REFERENCE_SLICE`` seconds after each warm round, which is compared with the mean of
+     the ``static_file`` just before and just after it (``static_rps``);
    - ``<page>_cold``: each page from the cold gunicorn;
    - ``article_long_tail_cold``: a random published article from the whole archive, a different
      one for each request (``report.lua`` picks from a list of URLs);
@@ -78,6 +82,8 @@ PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "20"))
 ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip")
 READER = {"Accept-Encoding": ACCEPT_ENCODING} if ACCEPT_ENCODING else {}
 LONG_TAIL_URLS = 20000
+# The short hello (or static_file) round after each cold (or warm) round (measure_between).
+REFERENCE_SLICE = max(1, DURATION // 2)
 # The pages measured cold, warm in Varnish and warm through the stack.
 PAGES = ("home", "article", "pairs", "meeting", "news_list", "news_list_page_2000")
 PAGES += ("news_list_filtered",)
@@ -242,10 +248,11 @@ def pick_urls(stack):
     return pages, data["tail"], data["total"]
 
 
-def run_wrk(url, headers=None, url_list=None):
+def run_wrk(url, headers=None, url_list=None, duration=None):
     """wrk's numbers for ``url`` (or, with ``url_list``, a random path of that file per
-    request, against ``url``'s server)."""
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(LUA)]
+    request, against ``url``'s server), for ``duration`` seconds (``BENCH_DURATION``)."""
+    seconds = duration or DURATION
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(LUA)]
     for name, value in {**READER, **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
     env = {**os.environ, "BENCH_URL_LIST": str(url_list)} if url_list else None
@@ -362,23 +369,28 @@ def machine(redis_url, postgres_version):
 
 
 def print_table(result):
-    """Ratios to the hello measured last before each row, and for the warm rounds to the
-    ``static_file`` measured last before them."""
+    """Ratios to ``hello``, and for the warm rounds to ``static_file``: to the one measured
+    around the row (``hello_rps``, ``static_rps``: see ``measure_between``; shown in the last
+    column) when it has one, else to the ``hello`` or ``static_file`` row last before it."""
     print()
     print(f"{'round':30} {'cached':>6} {'req/s':>9} {'÷hello':>7} {'÷static':>8}", end="")
-    print(f" {'p50 ms':>8} {'p99 ms':>8} {'err':>5}")
+    print(f" {'p50 ms':>8} {'p99 ms':>8} {'err':>5} {'around':>8}")
     hello_rps = static_rps = 0
     for name, row in result["pages"].items():
         if name.startswith("hello"):
             hello_rps = row["rps"]
         if name.startswith("static_file"):
             static_rps = row["rps"]
-        ratio = row["rps"] / hello_rps if hello_rps else 0
+        hello = row.get("hello_rps") or hello_rps
+        ratio = row["rps"] / hello if hello else 0
+        static = row.get("static_rps") or static_rps
         warm = name.endswith(("_varnish", "_stack"))
-        static_ratio = f"{row['rps'] / static_rps:8.2f}" if warm and static_rps else f"{'':8}"
+        static_ratio = f"{row['rps'] / static:8.2f}" if warm and static else f"{'':8}"
+        around = row.get("static_rps") or row.get("hello_rps")
         print(
             f"{name:30} {'yes' if row['cached'] else 'no':>6} {row['rps']:9.1f} {ratio:7.2f} "
             f"{static_ratio} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['errors']:5d}"
+            + (f" {around:8.1f}" if around else "")
         )
 
 
@@ -392,6 +404,36 @@ def measure(result, name, url, cached=False, **kwargs):
         return
     step(name)
     result["pages"][name] = {**run_wrk(url, **kwargs), "cached": cached}
+
+
+def measure_between(result, rounds, reference, reference_url, before=None, warm=False):
+    """Each of ``rounds`` (``(name, url, measure()'s options)``; with ``warm``, ``cached`` is
+    whether Varnish answers the round's URL from its cache, asked just before the round)
+    followed by a short round of
+    its reference, ``hello`` or ``static_file`` (``REFERENCE_SLICE`` seconds): the row's
+    ``hello_rps`` or ``static_rps`` is the mean of the reference just before it (``before``,
+    the reference's full row; measured first when None) and the one just after, which its ratio
+    is computed against.
+
+    This VM's speed drifts by a quarter within minutes (``hello`` 2,220 then 1,512 req/s, 90 s
+    apart, in one run): one reference before eight 10-second rounds compared the last of them
+    with a faster machine. The rows keep their fields in ``var/bench.json``."""
+    for name, url, options in rounds:
+        if not wanted(name):
+            continue
+        if before is None:
+            before = run_wrk(reference_url, duration=REFERENCE_SLICE)["rps"]
+        if warm:
+            options = {**options, "cached": is_varnish_hit(url)}
+        measure(result, name, url, **options)
+        after = run_wrk(reference_url, duration=REFERENCE_SLICE)["rps"]
+        result["pages"][name][f"{reference}_rps"] = round((before + after) / 2, 1)
+        before = after
+
+
+def reference_rps(result, name):
+    """The req/s of the reference row ``name`` when this run measured it, else None."""
+    return result["pages"].get(name, {}).get("rps")
 
 
 def main():
@@ -446,21 +488,23 @@ def main():
         result["load_average"] = {"start": os.getloadavg()[0]}
         step("hello (warming the workers first)")
         run_wrk(stack.gunicorn_url + "/bench/hello/")
-        measure(result, "hello", stack.gunicorn_url + "/bench/hello/")
-        for name in PAGES:
-            measure(result, f"{name}_cold", cold_url + pages[name])
-        measure(result, "article_long_tail_cold", cold_url + "/", url_list=tail_file)
+        hello_url = stack.gunicorn_url + "/bench/hello/"
+        measure(result, "hello", hello_url)
+        rounds = [(f"{name}_cold", cold_url + pages[name], {}) for name in PAGES]
+        rounds.append(("article_long_tail_cold", cold_url + "/", {"url_list": tail_file}))
+        measure_between(result, rounds, "hello", hello_url, reference_rps(result, "hello"))
 
         measure(result, "hello_again", stack.gunicorn_url + "/bench/hello/")
-        measure(result, "static_file", stack.url + "/static/bench/home-size.html")
-        for name in PAGES:
-            url = stack.varnish_url + pages[name]
-            measure(result, f"{name}_varnish", url, cached=is_varnish_hit(url))
+        static_url = stack.url + "/static/bench/home-size.html"
+        measure(result, "static_file", static_url)
+        rounds = [(f"{name}_varnish", stack.varnish_url + pages[name], {}) for name in PAGES]
+        before = reference_rps(result, "static_file")
+        measure_between(result, rounds, "static", static_url, before, warm=True)
         # The reference again, next to the rounds it is compared with (as hello_again).
-        measure(result, "static_file_again", stack.url + "/static/bench/home-size.html")
-        for name in PAGES:
-            url = stack.url + pages[name]
-            measure(result, f"{name}_stack", url, cached=is_varnish_hit(url))
+        measure(result, "static_file_again", static_url)
+        rounds = [(f"{name}_stack", stack.url + pages[name], {}) for name in PAGES]
+        before = reference_rps(result, "static_file_again")
+        measure_between(result, rounds, "static", static_url, before, warm=True)
         # Each search once before its round: its id list is computed by the first search after
         # a content change and then shared by every worker (qxs.cache.cached_for_generation),
         # so the round measures searches as readers meet them between changes; that first

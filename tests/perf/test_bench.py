@@ -80,6 +80,87 @@ def test_warm_rounds_are_compared_with_the_static_file_measured_last_before_them
     assert lines["home_stack"][4] == "0.40"
 
 
+def test_a_cold_round_is_compared_with_the_hello_measured_around_it(capsys):
+    """``hello_rps`` (the mean of the hello rounds just before and after) is the reference of
+    its row, shown in the last column; a row without it uses the hello row before it."""
+    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": False}
+    run.print_table(
+        {
+            "pages": {
+                "hello": {**row, "rps": 2000.0},
+                "home_cold": {**row, "rps": 150.0, "hello_rps": 1500.0},
+                "pairs_cold": {**row, "rps": 150.0},
+            }
+        }
+    )
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert lines["home_cold"][3] == "0.10"
+    assert lines["home_cold"][-1] == "1500.0"
+    assert lines["pairs_cold"][3] == "0.07"
+
+
+def test_hello_is_measured_after_each_cold_round_and_averaged_with_the_one_before(monkeypatch):
+    """measure_between: hello, page, hello, page, hello; each page's reference is the mean of
+    its two neighbours; a round BENCH_PAGES leaves out runs neither itself nor a hello."""
+    speeds = iter([1800.0, 1600.0, 1400.0])
+    calls = []
+
+    def fake_wrk(url, headers=None, url_list=None, duration=None):
+        calls.append((url, duration))
+        rps = next(speeds) if url.endswith("/hello/") else 100.0
+        return {"rps": rps, "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}
+
+    monkeypatch.setattr(run, "run_wrk", fake_wrk)
+    monkeypatch.setenv("BENCH_PAGES", "home_cold,news_list_cold")
+    result = {"pages": {}}
+    rounds = [
+        ("home_cold", "http://cold/", {}),
+        ("pairs_cold", "http://cold/pairs/", {}),
+        ("news_list_cold", "http://cold/news/", {}),
+    ]
+    run.measure_between(result, rounds, "hello", "http://app/bench/hello/")
+    assert [url for url, _ in calls] == [
+        "http://app/bench/hello/",
+        "http://cold/",
+        "http://app/bench/hello/",
+        "http://cold/news/",
+        "http://app/bench/hello/",
+    ]
+    assert {duration for url, duration in calls if "hello" in url} == {run.REFERENCE_SLICE}
+    assert result["pages"]["home_cold"]["hello_rps"] == 1700.0
+    assert result["pages"]["news_list_cold"]["hello_rps"] == 1500.0
+    assert "pairs_cold" not in result["pages"]
+
+
+def test_a_warm_round_is_compared_with_the_static_file_measured_around_it(monkeypatch, capsys):
+    """The warm rounds start from the static_file row before them, are each followed by a short
+    static_file round, and record whether Varnish had the page just before their round."""
+    speeds = iter([20000.0, 30000.0])
+    monkeypatch.setattr(
+        run,
+        "run_wrk",
+        lambda url, **options: {
+            "rps": next(speeds) if "static" in url else 12500.0,
+            **{"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0},
+        },
+    )
+    monkeypatch.setattr(run, "is_varnish_hit", lambda url: url.endswith("/"))
+    monkeypatch.delenv("BENCH_PAGES", raising=False)
+    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": False}
+    result = {"pages": {"hello": {**row, "rps": 1000.0}, "static_file": {**row, "rps": 10000.0}}}
+    rounds = [("home_varnish", "http://varnish/", {}), ("pairs_varnish", "http://varnish/p", {})]
+    run.measure_between(result, rounds, "static", "http://nginx/static/x", 10000.0, warm=True)
+    assert result["pages"]["home_varnish"]["static_rps"] == 15000.0
+    assert result["pages"]["pairs_varnish"]["static_rps"] == 25000.0
+    assert [result["pages"][name]["cached"] for name, _url, _ in rounds] == [True, False]
+    capsys.readouterr()  # the rounds' own lines (==> home_varnish)
+    run.print_table(result)
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert lines["home_varnish"][4] == "0.83"
+    assert lines["home_varnish"][-1] == "15000.0"
+    assert lines["pairs_varnish"][4] == "0.50"
+
+
 def test_every_round_asks_for_gzip_as_a_browser_does(monkeypatch):
     """wrk sends Accept-Encoding: gzip (BENCH_ACCEPT_ENCODING) on every round, warm or cold."""
     seen = {}
