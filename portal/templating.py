@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.timezone import template_localtime
+from markupsafe import Markup
 
 
 def date(value, format_string=None):
@@ -98,13 +99,55 @@ def elided_pages(page_obj, on_each_side=2, on_ends=1):
     )
 
 
+def _new_style(text, variables, eval_context):
+    """What Jinja's new-style gettext makes of a translation: markup when the template
+    autoescapes, and always a format string (``%(name)s`` from ``variables``, ``%%`` a percent
+    sign); a text without ``%`` is returned as it is, which is what formatting would give."""
+    if eval_context.autoescape:
+        text = Markup(text)
+    return text % variables if variables or "%" in text else text
+
+
+@jinja2.pass_eval_context
+def gettext(eval_context, message, /, **variables):
+    """``_()``/``gettext()`` and ``{% trans %}``: Jinja's new-style gettext over Django's, in one
+    call. Jinja's own (``install_gettext_translations``) passes each message through three
+    ``Context.call``s (the ``_`` alias, the new-style wrapper, Django's function): 17 µs a message
+    against 4 µs for Django's ``gettext`` itself, and a page has 40–90 of them. The arguments
+    are positional-only, so a template's variables may have any name (``message=``)."""
+    return _new_style(translation.gettext(message), variables, eval_context)
+
+
+@jinja2.pass_eval_context
+def ngettext(eval_context, singular, plural, number, /, **variables):
+    variables.setdefault("num", number)
+    return _new_style(translation.ngettext(singular, plural, number), variables, eval_context)
+
+
+@jinja2.pass_eval_context
+def pgettext(eval_context, context, message, /, **variables):
+    return _new_style(translation.pgettext(context, message), variables, eval_context)
+
+
+@jinja2.pass_eval_context
+def npgettext(eval_context, context, singular, plural, number, /, **variables):
+    variables.setdefault("num", number)
+    text = translation.npgettext(context, singular, plural, number)
+    return _new_style(text, variables, eval_context)
+
+
 def environment(**options):
     """The environment Django's ``Jinja2`` backend builds (``TEMPLATES`` in settings)."""
     # Not setdefault(): Django's backend always passes its own (Undefined, or DebugUndefined
     # with DEBUG), under which ``missing.name`` raises and ``{{ missing }}`` prints itself.
     options["undefined"] = jinja2.ChainableUndefined
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
+    # New-style gettext ({% trans %} compiles to calls with keyword variables), with the
+    # functions above in place of the ones this installs.
     env.install_gettext_translations(translation, newstyle=True)
+    env.globals.update(
+        _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
+    )
     env.globals.update(
         url=url,
         static=static,

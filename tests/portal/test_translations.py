@@ -167,3 +167,45 @@ def test_makemessages_collects_the_jinja2_messages_with_their_lines(tmp_path, mo
                 missing.append((name, lines, context, msgid, plural))
     assert missing == []
     assert not list((BASE_DIR / "portal").glob("**/*.html.py"))
+
+
+def render(source, **context):
+    """``source`` rendered by the public pages' environment (autoescaping, as Django's backend
+    builds it) in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return environment(autoescape=True).from_string(source).render(**context)
+
+
+def test_templates_translate_with_django_s_catalogue():
+    assert render('{{ _("新闻") }}') == "News"
+    assert render("{% trans %}新闻{% endtrans %}") == "News"
+
+
+def test_a_translation_s_variables_are_escaped_and_may_have_any_name():
+    """New-style gettext: the message is a format string whose variables are escaped; they may
+    be called as the function's own arguments (``message``, ``number``, ``context``)."""
+    assert render('{{ _("%(message)s!", message="<b>") }}') == "&lt;b&gt;!"
+    assert render('{{ _("%(number)s%%", number=5) }}') == "5%"
+    assert render('{{ _("50%%") }}') == "50%"
+
+
+def test_plural_and_context_forms():
+    assert render('{{ ngettext("%(num)s apple", "%(num)s apples", 2) }}') == "2 apples"
+    assert render('{{ ngettext("%(num)s apple", "%(num)s apples", 1) }}') == "1 apple"
+    assert (
+        render("{% trans count=3 %}{{ count }} day{% pluralize %}{{ count }} days{% endtrans %}")
+        == "3 days"
+    )
+    assert render('{{ pgettext("month name", "May") }}') == "May"
+    text = render('{{ npgettext("x", "%(num)s cat", "%(num)s cats", n, context="c") }}', n=4)
+    assert text == "4 cats"
+
+
+def test_without_autoescape_a_translation_is_plain_text():
+    from django.utils import translation
+
+    with translation.override("en"):
+        env = environment(autoescape=False)
+        assert env.from_string('{{ _("%(a)s", a="<b>") }}').render() == "<b>"
