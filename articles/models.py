@@ -5,9 +5,10 @@ import logging
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files.storage import default_storage
-from django.db import models, router, transaction
-from django.db.models import Count, F, Func, Q, Subquery
+from django.db import connection, models, router, transaction
+from django.db.models import Count, F, Func, Lookup, Q, Subquery
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -199,6 +200,18 @@ def published_tag_count(tag_id, column_id=None, now=None):
     return stored - to_come - gone
 
 
+class EqualsAny(Lookup):
+    """``lhs = ANY(rhs)`` (PostgreSQL), ``rhs`` an array: a filter by a list of values that the
+    planner reads as an index condition, never as a join to hash."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
 def _published_tag_count_query(now, tag, column=None):
     stored = PublishedTagCount.objects.filter(tag_id=tag)
     tagged = TaggedArticle.objects.filter(
@@ -210,6 +223,17 @@ def _published_tag_count_query(now, tag, column=None):
     # The article's id rather than the tagged row's: both indexes of the tagged rows hold it,
     # (tag, article) and (article, tag), so neither range reads the tagged table itself.
     to_come = tagged.filter(content_object__published_at__gt=now)
+    if column is not None and connection.vendor == "postgresql":
+        # One column's publications still to come (a short range of its index: 136 of 11,000
+        # on qxs_bench), then their tagged rows by (tag, article): as a join, PostgreSQL hashed
+        # all the tag's tagged rows instead (5,180; 1.9 against 0.8 ms). Over every column
+        # (996 to come there) hashing them is the cheaper of the two, and stays.
+        scheduled = Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=now, column_id=column
+        ).order_by()
+        to_come = TaggedArticle.objects.filter(
+            EqualsAny(F("content_object_id"), ArraySubquery(scheduled.values("pk"))), tag_id=tag
+        )
     gone = tagged.filter(content_object__unpublish_at__lte=now)
     return select(
         {

@@ -28,7 +28,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.models import Article, Column, TaggedArticle
+from articles.models import (
+    Article,
+    Column,
+    PublishedCount,
+    PublishedMonthCount,
+    PublishedTagCount,
+    TaggedArticle,
+)
 from articles.related import refresh_in_batches as refresh_related_news
 from partnerships.models import Agency, Division, HelpingPair, Meeting
 from qxs import purge
@@ -569,9 +576,18 @@ class Command(BaseCommand):
             Article.agencies.through._meta.db_table,
             Article.pairs.through._meta.db_table,
         ]
+        # The stored counts took one UPDATE per article generated, each leaving a dead version
+        # of its row: a few hundred rows spread over hundreds of pages (407 for the 8 column
+        # counts), which every news list's count then scanned (1.5 ms instead of 0.9). Rewritten
+        # (VACUUM FULL: a moment for so few rows) they fill a page or three again.
+        counts = [PublishedCount, PublishedTagCount, PublishedMonthCount]
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+            for model in counts:
+                cursor.execute(
+                    f"VACUUM FULL ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+                )
 
     def _index(self, article_ids):
         """Rebuild the search index when the search app offers a way to; say so when it does not."""
