@@ -13,14 +13,14 @@
    for none):
 
    - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app); measured
-     again for ``REFERENCE_SLICE`` seconds after each cold round, which is compared with the
-     mean of the ``hello`` just before and just after it (``hello_rps``): the VM's speed drifts;
+     again after each cold round, which is compared with the mean of the ``hello`` just before
+     and just after it (``hello_rps``): the VM's speed drifts;
    - ``static_file``: nginx serving a static file the size of the home page, in the same encoding
      (the home page's bytes, and beside them Varnish's gzipped copy of it, which nginx sends to a
      client asking for gzip as it sends every collected file's ``.gz``); measured just before
      the ``_varnish`` rounds, again (``static_file_again``) before the ``_stack`` rounds, and
-     for ``REFERENCE_SLICE`` seconds after each warm round, which is compared with the mean of
-     the ``static_file`` just before and just after it (``static_rps``);
+     after each warm round, which is compared with the mean of the ``static_file`` just before
+     and just after it (``static_rps``);
    - ``<page>_cold``: each page from the cold gunicorn;
    - ``article_long_tail_cold``: a random published article from the whole archive, a different
      one for each request (``report.lua`` picks from a list of URLs);
@@ -82,8 +82,6 @@ PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "20"))
 ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip")
 READER = {"Accept-Encoding": ACCEPT_ENCODING} if ACCEPT_ENCODING else {}
 LONG_TAIL_URLS = 20000
-# The short hello (or static_file) round after each cold (or warm) round (measure_between).
-REFERENCE_SLICE = max(1, DURATION // 2)
 # The pages measured cold, warm in Varnish and warm through the stack.
 PAGES = ("home", "article", "pairs", "meeting", "news_list", "news_list_page_2000")
 PAGES += ("news_list_filtered",)
@@ -250,11 +248,10 @@ def pick_urls(stack):
     return pages, data["tail"], data["total"]
 
 
-def run_wrk(url, headers=None, url_list=None, duration=None):
+def run_wrk(url, headers=None, url_list=None):
     """wrk's numbers for ``url`` (or, with ``url_list``, a random path of that file per
-    request, against ``url``'s server), for ``duration`` seconds (``BENCH_DURATION``)."""
-    seconds = duration or DURATION
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(LUA)]
+    request, against ``url``'s server)."""
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(LUA)]
     for name, value in {**READER, **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
     env = {**os.environ, "BENCH_URL_LIST": str(url_list)} if url_list else None
@@ -411,11 +408,11 @@ def measure(result, name, url, cached=False, **kwargs):
 def measure_between(result, rounds, reference, reference_url, before=None, warm=False):
     """Each of ``rounds`` (``(name, url, measure()'s options)``; with ``warm``, ``cached`` is
     whether Varnish answers the round's URL from its cache, asked just before the round)
-    followed by a short round of
-    its reference, ``hello`` or ``static_file`` (``REFERENCE_SLICE`` seconds): the row's
+    followed by a round of its reference, ``hello`` or ``static_file`` (as long: shorter ones
+    left the reference's own spread, ±15 % for ``static_file``, in the ratios). The row's
     ``hello_rps`` or ``static_rps`` is the mean of the reference just before it (``before``,
-    the reference's full row; measured first when None) and the one just after, which its ratio
-    is computed against.
+    the reference's full row; measured first when None) and the one just after, which its
+    ratio is computed against.
 
     This VM's speed drifts by a quarter within minutes (``hello`` 2,220 then 1,512 req/s, 90 s
     apart, in one run): one reference before eight 10-second rounds compared the last of them
@@ -424,11 +421,11 @@ def measure_between(result, rounds, reference, reference_url, before=None, warm=
         if not wanted(name):
             continue
         if before is None:
-            before = run_wrk(reference_url, duration=REFERENCE_SLICE)["rps"]
+            before = run_wrk(reference_url)["rps"]
         if warm:
             options = {**options, "cached": is_varnish_hit(url)}
         measure(result, name, url, **options)
-        after = run_wrk(reference_url, duration=REFERENCE_SLICE)["rps"]
+        after = run_wrk(reference_url)["rps"]
         result["pages"][name][f"{reference}_rps"] = round((before + after) / 2, 1)
         before = after
 

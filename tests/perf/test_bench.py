@@ -105,8 +105,8 @@ def test_hello_is_measured_after_each_cold_round_and_averaged_with_the_one_befor
     speeds = iter([1800.0, 1600.0, 1400.0])
     calls = []
 
-    def fake_wrk(url, headers=None, url_list=None, duration=None):
-        calls.append((url, duration))
+    def fake_wrk(url, headers=None, url_list=None):
+        calls.append(url)
         rps = next(speeds) if url.endswith("/hello/") else 100.0
         return {"rps": rps, "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}
 
@@ -119,21 +119,20 @@ def test_hello_is_measured_after_each_cold_round_and_averaged_with_the_one_befor
         ("news_list_cold", "http://cold/news/", {}),
     ]
     run.measure_between(result, rounds, "hello", "http://app/bench/hello/")
-    assert [url for url, _ in calls] == [
+    assert calls == [
         "http://app/bench/hello/",
         "http://cold/",
         "http://app/bench/hello/",
         "http://cold/news/",
         "http://app/bench/hello/",
     ]
-    assert {duration for url, duration in calls if "hello" in url} == {run.REFERENCE_SLICE}
     assert result["pages"]["home_cold"]["hello_rps"] == 1700.0
     assert result["pages"]["news_list_cold"]["hello_rps"] == 1500.0
     assert "pairs_cold" not in result["pages"]
 
 
 def test_a_warm_round_is_compared_with_the_static_file_measured_around_it(monkeypatch, capsys):
-    """The warm rounds start from the static_file row before them, are each followed by a short
+    """The warm rounds start from the static_file row before them, are each followed by a
     static_file round, and record whether Varnish had the page just before their round."""
     speeds = iter([20000.0, 30000.0])
     monkeypatch.setattr(
