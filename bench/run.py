@@ -32,9 +32,9 @@
    - ``search_2char``, ``search_4char`` through the stack (never cached: every search is logged),
      each after one search of its own (timed apart: ``search_first_ms``), which computes the id
      list every worker then shares until content changes.
-4. A table on stdout (each row as a ratio to the ``hello`` before it, the warm rounds also to the
-   ``static_file`` before them) and ``var/bench.json``; the resident memory of the biggest
-   gunicorn worker.
+4. A table on stdout (each row as a ratio to ``hello``, the warm rounds also to ``static_file``:
+   the ones measured around the row, else the row last before it) and ``var/bench.json``; the
+   resident memory of the biggest gunicorn worker.
 
 Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATION`` (10),
 ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200: nginx; Varnish, gunicorn,
@@ -486,14 +486,14 @@ def main():
         # Others' load skews every ratio: the 1-minute load average before and after the rounds.
         result["load_average"] = {"start": os.getloadavg()[0]}
         step("hello (warming the workers first)")
-        run_wrk(stack.gunicorn_url + "/bench/hello/")
         hello_url = stack.gunicorn_url + "/bench/hello/"
+        run_wrk(hello_url)
         measure(result, "hello", hello_url)
         rounds = [(f"{name}_cold", cold_url + pages[name], {}) for name in PAGES]
         rounds.append(("article_long_tail_cold", cold_url + "/", {"url_list": tail_file}))
         measure_between(result, rounds, "hello", hello_url, reference_rps(result, "hello"))
 
-        measure(result, "hello_again", stack.gunicorn_url + "/bench/hello/")
+        measure(result, "hello_again", hello_url)
         static_url = stack.url + "/static/bench/home-size.html"
         measure(result, "static_file", static_url)
         rounds = [(f"{name}_varnish", stack.varnish_url + pages[name], {}) for name in PAGES]
