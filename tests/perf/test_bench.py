@@ -45,37 +45,48 @@ def test_long_tail_round_hands_the_url_list_to_the_lua_script(monkeypatch, tmp_p
     assert "BENCH_URL_LIST" in run.LUA.read_text()
 
 
+def wrk_row(rps):
+    """What ``run_wrk`` returns for a round at ``rps``."""
+    return {"rps": rps, "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}
+
+
+def page(rps, cached=False, **fields):
+    """A row of ``result["pages"]``."""
+    return {**wrk_row(rps), "cached": cached, **fields}
+
+
+def table(capsys, pages):
+    """``print_table``'s rows, each split into its columns, by round name."""
+    capsys.readouterr()  # what came before (the rounds' own lines: ==> home_varnish)
+    run.print_table({"pages": pages})
+    return {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+
+
 def test_the_table_compares_warm_rounds_with_the_static_file(capsys):
-    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": False}
-    run.print_table(
+    lines = table(
+        capsys,
         {
-            "pages": {
-                "hello": {**row, "rps": 1000.0},
-                "static_file": {**row, "rps": 10000.0},
-                "home_cold": {**row, "rps": 100.0},
-                "home_stack": {**row, "rps": 5000.0, "cached": True},
-            }
-        }
+            "hello": page(1000.0),
+            "static_file": page(10000.0),
+            "home_cold": page(100.0),
+            "home_stack": page(5000.0, cached=True),
+        },
     )
-    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
     assert lines["home_cold"][3] == "0.10"
     assert lines["home_stack"][1:5] == ["yes", "5000.0", "5.00", "0.50"]
 
 
 def test_warm_rounds_are_compared_with_the_static_file_measured_last_before_them(capsys):
-    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": True}
-    run.print_table(
+    lines = table(
+        capsys,
         {
-            "pages": {
-                "hello": {**row, "rps": 1000.0},
-                "static_file": {**row, "rps": 10000.0},
-                "home_varnish": {**row, "rps": 8000.0},
-                "static_file_again": {**row, "rps": 12500.0},
-                "home_stack": {**row, "rps": 5000.0},
-            }
-        }
+            "hello": page(1000.0),
+            "static_file": page(10000.0),
+            "home_varnish": page(8000.0, cached=True),
+            "static_file_again": page(12500.0),
+            "home_stack": page(5000.0, cached=True),
+        },
     )
-    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
     assert lines["home_varnish"][4] == "0.80"
     assert lines["home_stack"][4] == "0.40"
 
@@ -83,17 +94,14 @@ def test_warm_rounds_are_compared_with_the_static_file_measured_last_before_them
 def test_a_cold_round_is_compared_with_the_hello_measured_around_it(capsys):
     """``hello_rps`` (the mean of the hello rounds just before and after) is the reference of
     its row, shown in the last column; a row without it uses the hello row before it."""
-    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": False}
-    run.print_table(
+    lines = table(
+        capsys,
         {
-            "pages": {
-                "hello": {**row, "rps": 2000.0},
-                "home_cold": {**row, "rps": 150.0, "hello_rps": 1500.0},
-                "pairs_cold": {**row, "rps": 150.0},
-            }
-        }
+            "hello": page(2000.0),
+            "home_cold": page(150.0, hello_rps=1500.0),
+            "pairs_cold": page(150.0),
+        },
     )
-    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
     assert lines["home_cold"][3] == "0.10"
     assert lines["home_cold"][-1] == "1500.0"
     assert lines["pairs_cold"][3] == "0.07"
@@ -107,8 +115,7 @@ def test_hello_is_measured_after_each_cold_round_and_averaged_with_the_one_befor
 
     def fake_wrk(url, headers=None, url_list=None):
         calls.append(url)
-        rps = next(speeds) if url.endswith("/hello/") else 100.0
-        return {"rps": rps, "p50_ms": 1.0, "p99_ms": 2.0, "errors": 0}
+        return wrk_row(next(speeds) if url.endswith("/hello/") else 100.0)
 
     monkeypatch.setattr(run, "run_wrk", fake_wrk)
     monkeypatch.setenv("BENCH_PAGES", "home_cold,news_list_cold")
@@ -136,25 +143,17 @@ def test_a_warm_round_is_compared_with_the_static_file_measured_around_it(monkey
     static_file round, and record whether Varnish had the page just before their round."""
     speeds = iter([20000.0, 30000.0])
     monkeypatch.setattr(
-        run,
-        "run_wrk",
-        lambda url, **options: {
-            "rps": next(speeds) if "static" in url else 12500.0,
-            **{"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0},
-        },
+        run, "run_wrk", lambda url, **options: wrk_row(next(speeds) if "static" in url else 12500.0)
     )
     monkeypatch.setattr(run, "is_varnish_hit", lambda url: url.endswith("/"))
     monkeypatch.delenv("BENCH_PAGES", raising=False)
-    row = {"p50_ms": 1.0, "p99_ms": 2.0, "errors": 0, "cached": False}
-    result = {"pages": {"hello": {**row, "rps": 1000.0}, "static_file": {**row, "rps": 10000.0}}}
+    result = {"pages": {"hello": page(1000.0), "static_file": page(10000.0)}}
     rounds = [("home_varnish", "http://varnish/", {}), ("pairs_varnish", "http://varnish/p", {})]
     run.measure_between(result, rounds, "static", "http://nginx/static/x", 10000.0, warm=True)
     assert result["pages"]["home_varnish"]["static_rps"] == 15000.0
     assert result["pages"]["pairs_varnish"]["static_rps"] == 25000.0
     assert [result["pages"][name]["cached"] for name, _url, _ in rounds] == [True, False]
-    capsys.readouterr()  # the rounds' own lines (==> home_varnish)
-    run.print_table(result)
-    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    lines = table(capsys, result["pages"])
     assert lines["home_varnish"][4] == "0.83"
     assert lines["home_varnish"][-1] == "15000.0"
     assert lines["pairs_varnish"][4] == "0.50"
