@@ -13,14 +13,14 @@
    for none):
 
    - ``hello``: the smallest view, straight to gunicorn (the ceiling of the app); measured
-     again after each cold round, which is compared with the mean of the ``hello`` just before
-     and just after it (``hello_rps``): the VM's speed drifts;
+     again between the slices of each cold round, which is compared with the ``hello`` measured
+     around its slices (``hello_rps``: see ``measure_between``): the VM's speed drifts;
    - ``static_file``: nginx serving a static file the size of the home page, in the same encoding
      (the home page's bytes, and beside them Varnish's gzipped copy of it, which nginx sends to a
      client asking for gzip as it sends every collected file's ``.gz``); measured just before
      the ``_varnish`` rounds, again (``static_file_again``) before the ``_stack`` rounds, and
-     after each warm round, which is compared with the mean of the ``static_file`` just before
-     and just after it (``static_rps``);
+     between the slices of each warm round, which is compared with the ``static_file``
+     measured around its slices (``static_rps``);
    - ``<page>_cold``: each page from the cold gunicorn;
    - ``article_long_tail_cold``: a random published article from the whole archive, a different
      one for each request (``report.lua`` picks from a list of URLs);
@@ -37,12 +37,15 @@
    resident memory of the biggest gunicorn worker.
 
 Environment: ``BENCH_DATABASE_URL``, ``BENCH_ARTICLES`` (100000), ``BENCH_DURATION`` (10),
+``BENCH_SLICES`` (5: a cold or warm round is that many slices of ``BENCH_DURATION / BENCH_SLICES``
+seconds, each followed by one of its reference),
 ``BENCH_CONNECTIONS`` (4), ``BENCH_WORKERS`` (3), ``BENCH_PORT`` (8200: nginx; Varnish, gunicorn,
 Varnish's admin and the cold gunicorn take the next four), ``BENCH_REDIS_PORT`` (8210),
 ``BENCH_REDIS`` (0: no Redis), ``BENCH_PUBLISHES`` (20), ``BENCH_PAGES`` (comma-separated round
 names, to measure only some), ``BENCH_ACCEPT_ENCODING`` (gzip).
 """
 
+import itertools
 import json
 import os
 import platform
@@ -72,6 +75,7 @@ LUA = Path(__file__).with_name("report.lua")
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qxs_bench")
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+SLICES = max(1, int(os.environ.get("BENCH_SLICES", "5")))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 PORT = int(os.environ.get("BENCH_PORT", "8200"))
@@ -248,10 +252,11 @@ def pick_urls(stack):
     return pages, data["tail"], data["total"]
 
 
-def run_wrk(url, headers=None, url_list=None):
+def run_wrk(url, headers=None, url_list=None, duration=None):
     """wrk's numbers for ``url`` (or, with ``url_list``, a random path of that file per
-    request, against ``url``'s server)."""
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "-s", str(LUA)]
+    request, against ``url``'s server), over ``duration`` seconds (``BENCH_DURATION``)."""
+    seconds = duration or DURATION
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(LUA)]
     for name, value in {**READER, **(headers or {})}.items():
         command += ["-H", f"{name}: {value}"]
     env = {**os.environ, "BENCH_URL_LIST": str(url_list)} if url_list else None
@@ -362,7 +367,8 @@ def machine(redis_url, postgres_version):
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu}){memory}; "
         f"Python {platform.python_version()}, gunicorn {WORKERS} sync workers, "
         f"PostgreSQL {postgres_version}, {cache}, {'; '.join(versions)}; "
-        f"wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per round, "
+        f"wrk 1 thread, {CONNECTIONS} connections, {DURATION} s per round "
+        f"(cold and warm ones in {SLICES} slices between references), "
         f"Accept-Encoding: {ACCEPT_ENCODING or '(none)'}"
     )
 
@@ -406,28 +412,49 @@ def measure(result, name, url, cached=False, **kwargs):
 
 
 def measure_between(result, rounds, reference, reference_url, before=None, warm=False):
-    """Each of ``rounds`` (``(name, url, measure()'s options)``; with ``warm``, ``cached`` is
-    whether Varnish answers the round's URL from its cache, asked just before the round)
-    followed by a round of its reference, ``hello`` or ``static_file`` (as long: shorter ones
-    left the reference's own spread, ±15 % for ``static_file``, in the ratios). The row's
-    ``hello_rps`` or ``static_rps`` is the mean of the reference just before it (``before``,
-    the reference's full row; measured first when None) and the one just after, which its
-    ratio is computed against.
+    """Each of ``rounds`` (``(name, url, run_wrk()'s options)``; with ``warm``, ``cached`` is
+    whether Varnish answers the round's URL from its cache, asked just before the round) in
+    ``SLICES`` slices of ``DURATION / SLICES`` seconds, each followed by a slice of its
+    reference, ``hello`` or ``static_file``: reference, page, reference, page, …, reference.
 
-    This VM's speed drifts by a quarter within minutes (``hello`` 2,220 then 1,512 req/s, 90 s
-    apart, in one run): one reference before eight 10-second rounds compared the last of them
-    with a faster machine. The rows keep their fields in ``var/bench.json``."""
+    The row's ``rps`` is the mean of its slices (``slices_rps``), its p50 their median, its p99
+    the highest of theirs and its errors their sum. Its ``hello_rps`` or ``static_rps`` is the
+    mean, over its slices, of the reference just before and just after each; its ratio is
+    computed against that. The last reference slice of a round is the first of the next;
+    ``before`` is the req/s of the reference measured just before the first round (measured
+    first when None).
+
+    Why slices: this VM's speed drifts by a quarter within minutes (``hello`` 2,220 then 1,512
+    req/s 90 s apart in one run) and moves by a third within seconds (the cold home page at 184
+    then 127 req/s in two 5-second rounds a moment apart). Against the references measured
+    seconds around each slice, the home page's ratio moved less from one try to the next than
+    as one 10-second round between two 10-second references: 0.100-0.116 (standard deviation
+    0.006) against 0.097-0.119 (0.010), five tries each (docs/performance.md). The rows keep
+    their fields in ``var/bench.json``; ``slices_rps`` and ``<reference>_slices_rps`` are added."""
+    seconds = max(1, DURATION // SLICES)
     for name, url, options in rounds:
         if not wanted(name):
             continue
+        step(name)
         if before is None:
-            before = run_wrk(reference_url)["rps"]
-        if warm:
-            options = {**options, "cached": is_varnish_hit(url)}
-        measure(result, name, url, **options)
-        after = run_wrk(reference_url)["rps"]
-        result["pages"][name][f"{reference}_rps"] = round((before + after) / 2, 1)
-        before = after
+            before = run_wrk(reference_url, duration=seconds)["rps"]
+        cached = is_varnish_hit(url) if warm else False
+        slices, references = [], [before]
+        for _ in range(SLICES):
+            slices.append(run_wrk(url, duration=seconds, **options))
+            references.append(run_wrk(reference_url, duration=seconds)["rps"])
+        around = [(first + second) / 2 for first, second in itertools.pairwise(references)]
+        result["pages"][name] = {
+            "rps": round(statistics.mean(row["rps"] for row in slices), 1),
+            "p50_ms": statistics.median(row["p50_ms"] for row in slices),
+            "p99_ms": max(row["p99_ms"] for row in slices),
+            "errors": sum(row["errors"] for row in slices),
+            "cached": cached,
+            f"{reference}_rps": round(statistics.mean(around), 1),
+            "slices_rps": [row["rps"] for row in slices],
+            f"{reference}_slices_rps": references,
+        }
+        before = references[-1]
 
 
 def reference_rps(result, name):

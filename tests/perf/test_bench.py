@@ -107,15 +107,23 @@ def test_a_cold_round_is_compared_with_the_hello_measured_around_it(capsys):
     assert lines["pairs_cold"][3] == "0.07"
 
 
-def test_hello_is_measured_after_each_cold_round_and_averaged_with_the_one_before(monkeypatch):
-    """measure_between: hello, page, hello, page, hello; each page's reference is the mean of
-    its two neighbours; a round BENCH_PAGES leaves out runs neither itself nor a hello."""
-    speeds = iter([1800.0, 1600.0, 1400.0])
+def test_a_cold_round_is_sliced_between_hello_rounds(monkeypatch):
+    """measure_between: hello, then for each round its slices, each followed by a hello slice;
+    the round's reference is the mean over its slices of the hello just before and just after
+    each, and its last hello is the next round's first. A round BENCH_PAGES leaves out runs
+    neither itself nor a hello."""
+    monkeypatch.setattr(run, "SLICES", 2)
+    monkeypatch.setattr(run, "DURATION", 10)
+    hellos = iter([1800.0, 1600.0, 1400.0, 1200.0, 1000.0])
+    pages = iter([100.0, 140.0, 90.0, 110.0])
     calls = []
 
-    def fake_wrk(url, headers=None, url_list=None):
-        calls.append(url)
-        return wrk_row(next(speeds) if url.endswith("/hello/") else 100.0)
+    def fake_wrk(url, headers=None, url_list=None, duration=None):
+        calls.append((url, duration))
+        row = wrk_row(next(hellos) if url.endswith("/hello/") else next(pages))
+        if not url.endswith("/hello/"):
+            row.update(p50_ms=row["rps"] / 100, p99_ms=row["rps"] / 10, errors=1)
+        return row
 
     monkeypatch.setattr(run, "run_wrk", fake_wrk)
     monkeypatch.setenv("BENCH_PAGES", "home_cold,news_list_cold")
@@ -126,21 +134,43 @@ def test_hello_is_measured_after_each_cold_round_and_averaged_with_the_one_befor
         ("news_list_cold", "http://cold/news/", {}),
     ]
     run.measure_between(result, rounds, "hello", "http://app/bench/hello/")
-    assert calls == [
-        "http://app/bench/hello/",
-        "http://cold/",
-        "http://app/bench/hello/",
-        "http://cold/news/",
-        "http://app/bench/hello/",
-    ]
-    assert result["pages"]["home_cold"]["hello_rps"] == 1700.0
-    assert result["pages"]["news_list_cold"]["hello_rps"] == 1500.0
+    hello, home, news = "http://app/bench/hello/", "http://cold/", "http://cold/news/"
+    order = [hello, home, hello, home, hello, news, hello, news, hello]
+    assert calls == [(url, 5) for url in order]
+    home_row = result["pages"]["home_cold"]
+    # Slices at 100 and 140 req/s, between hellos at 1800, 1600 and 1400: (1700 + 1500) / 2.
+    assert home_row["rps"] == 120.0
+    assert home_row["hello_rps"] == 1600.0
+    assert home_row["slices_rps"] == [100.0, 140.0]
+    assert home_row["hello_slices_rps"] == [1800.0, 1600.0, 1400.0]
+    assert (home_row["p50_ms"], home_row["p99_ms"], home_row["errors"]) == (1.2, 14.0, 2)
+    assert home_row["cached"] is False
+    # The next round starts from the last hello of the one before (1400).
+    assert result["pages"]["news_list_cold"]["hello_rps"] == 1200.0
     assert "pairs_cold" not in result["pages"]
 
 
+def test_a_long_tail_round_hands_its_url_list_to_every_slice(monkeypatch):
+    monkeypatch.setattr(run, "SLICES", 3)
+    seen = []
+
+    def fake_wrk(url, headers=None, url_list=None, duration=None):
+        seen.append((url, url_list))
+        return wrk_row(10.0)
+
+    monkeypatch.setattr(run, "run_wrk", fake_wrk)
+    monkeypatch.delenv("BENCH_PAGES", raising=False)
+    result = {"pages": {}}
+    rounds = [("article_long_tail_cold", "http://cold/", {"url_list": "urls.txt"})]
+    run.measure_between(result, rounds, "hello", "http://app/bench/hello/", 1000.0)
+    assert seen.count(("http://cold/", "urls.txt")) == 3
+    assert seen.count(("http://app/bench/hello/", None)) == 3
+
+
 def test_a_warm_round_is_compared_with_the_static_file_measured_around_it(monkeypatch, capsys):
-    """The warm rounds start from the static_file row before them, are each followed by a
-    static_file round, and record whether Varnish had the page just before their round."""
+    """The warm rounds start from the static_file row before them, have a static_file slice
+    after each of their slices, and record whether Varnish had the page just before them."""
+    monkeypatch.setattr(run, "SLICES", 1)
     speeds = iter([20000.0, 30000.0])
     monkeypatch.setattr(
         run, "run_wrk", lambda url, **options: wrk_row(next(speeds) if "static" in url else 12500.0)
@@ -174,3 +204,20 @@ def test_every_round_asks_for_gzip_as_a_browser_does(monkeypatch):
     run.run_wrk("http://127.0.0.1:1/")
     command = seen["command"]
     assert command[command.index("-H") + 1] == "Accept-Encoding: gzip"
+
+
+def test_a_slice_runs_wrk_for_its_own_duration(monkeypatch):
+    seen = []
+
+    def fake_run(command, **kwargs):
+        seen.append(command)
+        line = (
+            'BENCH {"requests": 1, "duration_us": 1000000, "p50_us": 1, "p99_us": 1, "errors": 0}'
+        )
+        return subprocess.CompletedProcess(command, 0, stdout=line + "\n")
+
+    monkeypatch.setattr(run.subprocess, "run", fake_run)
+    monkeypatch.setattr(run, "DURATION", 10)
+    run.run_wrk("http://127.0.0.1:1/", duration=2)
+    run.run_wrk("http://127.0.0.1:1/")
+    assert "-d2s" in seen[0] and "-d10s" in seen[1]
