@@ -3,6 +3,7 @@ the library, pasted), each with its alt text, and readers get them as renditions
 
 import base64
 import io
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -86,8 +87,14 @@ def test_an_editor_inserts_pictures_with_alt_text_and_readers_get_renditions(
     )
 
     # 2. Pick from the library with the keyboard: the alt text comes filled in, editable.
+    # The picture just inserted may still be selected: End moves the cursor past it, and the
+    # picture button stops showing it as active once the editor has the new selection (with
+    # the picture selected, the button would open it to change its alt text instead).
     page.keyboard.press("End")
+    picture_button = page.locator('.prose-menubar button[data-name="qxsPicture"]')
+    expect(picture_button).not_to_have_class(re.compile(r"\bactive\b"))
     dialog = open_picture_dialog(page)
+    expect(dialog.get_by_role("heading", name="插入图片")).to_be_visible()
     dialog.get_by_label("搜索图片库").fill("会场")
     page.keyboard.press("Enter")
     expect(dialog.get_by_role("status")).to_have_text("图片库中有 1 张图片。")
