@@ -404,11 +404,13 @@ def wanted(name):
     return not names or name in names.split(",")
 
 
-def measure(result, name, url, cached=False, **kwargs):
+def measure(result, name, url, **kwargs):
+    """A round of its own (a reference, a search), its row ``cached: false``: only the warm
+    rounds (``measure_between``) ask Varnish whether it had their page."""
     if not wanted(name):
         return
     step(name)
-    result["pages"][name] = {**run_wrk(url, **kwargs), "cached": cached}
+    result["pages"][name] = {**run_wrk(url, **kwargs), "cached": False}
 
 
 def measure_between(result, rounds, reference, reference_url, before=None, warm=False):

@@ -92,8 +92,8 @@ def test_warm_rounds_are_compared_with_the_static_file_measured_last_before_them
 
 
 def test_a_cold_round_is_compared_with_the_hello_measured_around_it(capsys):
-    """``hello_rps`` (the mean of the hello rounds just before and after) is the reference of
-    its row, shown in the last column; a row without it uses the hello row before it."""
+    """``hello_rps`` (the hello measured around the round's slices) is the reference of its
+    row, shown in the last column; a row without it uses the hello row before it."""
     lines = table(
         capsys,
         {
