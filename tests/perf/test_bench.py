@@ -1,8 +1,17 @@
 """bench/run.py: wrk's numbers become var/bench.json's fields."""
 
+import json
 import subprocess
 
 from bench import run
+
+
+def wrk_process(command, requests=1, p99_us=1):
+    """What ``subprocess.run`` gives back for wrk printing report.lua's line: ``requests`` in one
+    second."""
+    numbers = {"requests": requests, "duration_us": 1_000_000, "p50_us": 1, "p99_us": p99_us}
+    line = "BENCH " + json.dumps({**numbers, "errors": 0})
+    return subprocess.CompletedProcess(command, 0, stdout=line + "\n")
 
 
 def test_wrk_summary_becomes_rps_and_milliseconds(monkeypatch):
@@ -34,10 +43,7 @@ def test_long_tail_round_hands_the_url_list_to_the_lua_script(monkeypatch, tmp_p
 
     def fake_run(command, **kwargs):
         seen["env"] = kwargs.get("env") or {}
-        line = (
-            'BENCH {"requests": 10, "duration_us": 1000000, "p50_us": 1, "p99_us": 2, "errors": 0}'
-        )
-        return subprocess.CompletedProcess(command, 0, stdout=line + "\n")
+        return wrk_process(command, requests=10, p99_us=2)
 
     monkeypatch.setattr(run.subprocess, "run", fake_run)
     assert run.run_wrk("http://127.0.0.1:1/", url_list=urls)["rps"] == 10.0
@@ -195,10 +201,7 @@ def test_every_round_asks_for_gzip_as_a_browser_does(monkeypatch):
 
     def fake_run(command, **kwargs):
         seen["command"] = command
-        line = (
-            'BENCH {"requests": 1, "duration_us": 1000000, "p50_us": 1, "p99_us": 1, "errors": 0}'
-        )
-        return subprocess.CompletedProcess(command, 0, stdout=line + "\n")
+        return wrk_process(command)
 
     monkeypatch.setattr(run.subprocess, "run", fake_run)
     run.run_wrk("http://127.0.0.1:1/")
@@ -211,10 +214,7 @@ def test_a_slice_runs_wrk_for_its_own_duration(monkeypatch):
 
     def fake_run(command, **kwargs):
         seen.append(command)
-        line = (
-            'BENCH {"requests": 1, "duration_us": 1000000, "p50_us": 1, "p99_us": 1, "errors": 0}'
-        )
-        return subprocess.CompletedProcess(command, 0, stdout=line + "\n")
+        return wrk_process(command)
 
     monkeypatch.setattr(run.subprocess, "run", fake_run)
     monkeypatch.setattr(run, "DURATION", 10)
