@@ -91,6 +91,12 @@ def login(page, username, password=PASSWORD):
     page.wait_for_url(re.compile(re.escape(reverse("admin:index")) + r"$"))
 
 
+def picture_button(page):
+    """The prose editor's toolbar button that inserts a picture (or, with one selected,
+    changes it: the button is then ``active``)."""
+    return page.locator('.prose-menubar button[data-name="qxsPicture"]')
+
+
 def serious_accessibility_violations(page):
     """axe-core's serious and critical violations on the page, one readable line each."""
     from axe_playwright_python.sync_playwright import Axe

@@ -31,7 +31,7 @@ from tests.factories import ArticleFactory, ImageFactory, StaffUserFactory
 from tests.imports.test_extract import SEED
 from topics.models import Topic
 
-from .support import PASSWORD, login, make_png
+from .support import PASSWORD, login, make_png, picture_button
 
 OUTPUT = os.environ.get("QXS_SCREENSHOTS", "")
 WIDTH, HEIGHT = 1280, 800
@@ -188,7 +188,7 @@ def test_editor_writes_and_submits(open_page, demo, editor, chief_editor, tmp_pa
     body.click()
     page.keyboard.type("会议一结束，温岭市的代表就马上前往富裕县参观考察，抓紧落实进一步合作事宜。")
     # The toolbar's 插入图片: a picture picked from the library, its alt text filled in.
-    page.locator('.prose-menubar button[data-name="qxsPicture"]').click()
+    picture_button(page).click()
     dialog = page.locator("dialog.qxs-picture-dialog[open]")
     dialog.get_by_role("button", name=cover.alt_text).click()
     expect(dialog.get_by_label("替代文本（必填）")).to_have_value(cover.alt_text)

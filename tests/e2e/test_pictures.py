@@ -12,13 +12,13 @@ from playwright.sync_api import expect
 from articles.models import Article, Image
 from tests.factories import ColumnFactory, ImageFactory
 
-from .support import login, make_png, serious_accessibility_violations
+from .support import login, make_png, picture_button, serious_accessibility_violations
 
 TITLE = "齐齐哈尔座谈会图片报道"
 
 
 def open_picture_dialog(page):
-    button = page.locator('.prose-menubar button[data-name="qxsPicture"]')
+    button = picture_button(page)
     expect(button).to_have_attribute("title", "插入图片")
     button.click()
     dialog = page.locator("dialog.qxs-picture-dialog[open]")
@@ -91,8 +91,7 @@ def test_an_editor_inserts_pictures_with_alt_text_and_readers_get_renditions(
     # picture button stops showing it as active once the editor has the new selection (with
     # the picture selected, the button would open it to change its alt text instead).
     page.keyboard.press("End")
-    picture_button = page.locator('.prose-menubar button[data-name="qxsPicture"]')
-    expect(picture_button).not_to_have_class(re.compile(r"\bactive\b"))
+    expect(picture_button(page)).not_to_have_class(re.compile(r"\bactive\b"))
     dialog = open_picture_dialog(page)
     expect(dialog.get_by_role("heading", name="插入图片")).to_be_visible()
     dialog.get_by_label("搜索图片库").fill("会场")
